@@ -1,0 +1,71 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Location } from '../model/location.js';
+import type { Remediation, Severity, Status } from '../model/result.js';
+
+/** A citation of a requirement, zlint-style: the document, the clause, and a link. */
+export interface Reference {
+  title: string;
+  citation?: string;
+  url?: string;
+}
+
+/** A rule is data (rules/catalogue/**.yaml): what to check, how to say it, how to fix it. */
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  rationale: string;
+  severity: Severity;
+  /** What kind of input the rule judges: vsftpd, x509, firewall, probe, ... */
+  target: string;
+  /** Name of the check function in src/checks (e.g. "vsftpd.option"). */
+  check: string;
+  /** Parameters for the check; packs may override them. */
+  params?: Record<string, unknown>;
+  /** Messages by id (ESLint-style); {{name}} placeholders are filled from check data. */
+  messages: Record<string, string>;
+  remediation: Remediation;
+  references: Reference[];
+  tags?: string[];
+  /** Path of the YAML file the rule came from (filled at load). */
+  source?: string;
+}
+
+/** What a check says about one subject; the engine turns it into a Result. */
+export interface CheckOutcome {
+  status: Status;
+  /** Key into the rule's messages. */
+  messageId: string;
+  /** Values for the message placeholders. */
+  data?: Record<string, string | number | boolean>;
+  location?: Location;
+  evidence?: string;
+  assumptions?: string[];
+  /**
+   * What the outcome is about, stable across edits (an option name, a certificate
+   * fingerprint, a port): the fingerprint hashes rule id + artifact + key.
+   */
+  key: string;
+  /** Override the rule severity for this outcome (rare; e.g. expiry soon vs expired). */
+  severity?: Severity;
+}
+
+export interface CheckContext {
+  inventory: Inventory;
+  params: Record<string, unknown>;
+  rule: RuleDefinition;
+}
+
+/**
+ * A check is code: a small pure function from the inventory and parameters to outcomes.
+ * `appliesTo` (zlint's CheckApplies) says whether there is anything to judge; when it
+ * returns false the engine records one not-applicable result.
+ */
+export interface Check {
+  name: string;
+  target: string;
+  description: string;
+  /** JSON Schema for params (validated with ajv when a rule or pack is loaded). */
+  paramsSchema?: Record<string, unknown>;
+  appliesTo(inventory: Inventory): boolean;
+  run(ctx: CheckContext): CheckOutcome[];
+}
