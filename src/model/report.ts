@@ -1,0 +1,68 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { Reference } from '../engine/types.js';
+import type { Remediation, Result, Severity, Status } from './result.js';
+
+/**
+ * The canonical result of a run (`--format json`). Every other format is rendered from
+ * this and nothing else, so `ftps-audit report saved.json --format html` reproduces it.
+ * Its JSON Schema lives in schemas/report.schema.json.
+ */
+export interface ScanReport {
+  schemaVersion: '1.0';
+  tool: { name: 'ftps-audit'; version: string; informationUri: string };
+  /** ISO 8601. */
+  generatedAt: string;
+  invocation: {
+    command: string;
+    /** argv after the binary, with secrets redacted. */
+    args: string[];
+    exitCode?: number;
+    /** vsftpd build flavor the defaults came from. */
+    flavor: string;
+    /** Absolute scan roots or probed targets, as given. */
+    targets: string[];
+  };
+  packs: PackSummary[];
+  /** Metadata of every rule that ran (for SARIF rules[], HTML remediation, JUnit). */
+  rules: RuleSummary[];
+  artifacts: ArtifactSummary[];
+  results: Result[];
+  diagnostics: Diagnostic[];
+  /** Extra domain sections, e.g. { certificates: [...] } for PCI 4.2.1.1. */
+  inventory: Record<string, unknown[]>;
+  summary: ReportSummary;
+}
+
+export interface PackSummary {
+  id: string;
+  title: string;
+  version: string;
+  controls: { id: string; title: string; rules: string[]; status: Status | 'no-rules' }[];
+}
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  rationale: string;
+  severity: Severity;
+  target: string;
+  remediation: Remediation;
+  references: Reference[];
+  tags: string[];
+  /** Controls, as "pack:control" strings, that this rule evidences. */
+  controls: string[];
+}
+
+export interface ArtifactSummary {
+  path: string;
+  kind: string;
+  sha256: string;
+  size: number;
+}
+
+export interface ReportSummary {
+  byStatus: Record<Status, number>;
+  /** Failures (not waived) by severity. */
+  failuresBySeverity: Record<Severity, number>;
+  waived: number;
+}

@@ -1,0 +1,20 @@
+import type { ArtifactKind } from '../model/artifact.js';
+import type { ArtifactParser } from './types.js';
+
+/**
+ * Parsers are loaded lazily, only for the kinds a run actually found, so that
+ * `ftps-audit --version` and small scans do not pay for every parser's imports.
+ * Add one line per kind.
+ */
+const loaders: Partial<Record<ArtifactKind, () => Promise<ArtifactParser>>> = {
+  'vsftpd-conf': async () => (await import('./vsftpd/index.js')).parser,
+};
+
+export async function parserFor(kind: ArtifactKind): Promise<ArtifactParser | undefined> {
+  const load = loaders[kind];
+  return load ? load() : undefined;
+}
+
+export function supportedKinds(): ArtifactKind[] {
+  return Object.keys(loaders) as ArtifactKind[];
+}
