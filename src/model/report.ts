@@ -31,6 +31,58 @@ export interface ScanReport {
   /** Extra domain sections, e.g. { certificates: [...] } for PCI 4.2.1.1. */
   inventory: Record<string, unknown[]>;
   summary: ReportSummary;
+  /** Present when the run was compared with a baseline (src/gate/baseline.ts). */
+  baseline?: BaselineComparison;
+  /** Present when waivers (file or inline) were applied (src/gate/waivers.ts). */
+  waivers?: WaiverReport;
+}
+
+/** Outcome of comparing this run's failures with a saved result (`--baseline`). */
+export interface BaselineComparison {
+  /** The baseline file as given. */
+  source: string;
+  /** When the baseline's own run happened (its generatedAt). */
+  createdAt: string;
+  /** Failures whose fingerprint is not in the baseline. */
+  new: number;
+  /** Failures whose fingerprint is in the baseline. */
+  unchanged: number;
+  /** Failures in the baseline that this run no longer reports. */
+  fixed: FixedFinding[];
+}
+
+export interface FixedFinding {
+  ruleId: string;
+  fingerprint: string;
+  severity: Severity;
+  message: string;
+  location?: Result['location'];
+}
+
+/** A waiver as declared, for reporting: file waivers and inline `#ftps-audit-ignore` comments. */
+export interface DeclaredWaiver {
+  /** Waiver file path, or "inline". */
+  source: string;
+  /** 0-based index in the waiver file; the comment line for inline waivers. */
+  index?: number;
+  line?: number;
+  ruleId: string;
+  path?: string;
+  endpoint?: string;
+  reason: string;
+  approver?: string;
+  /** YYYY-MM-DD; the waiver holds through the end of that day (UTC). */
+  expires?: string;
+}
+
+export interface WaiverReport {
+  sources: string[];
+  /** Results marked waived. */
+  applied: number;
+  /** Waivers past their expiry that still match failures: those failures count again. */
+  expired: { waiver: DeclaredWaiver; matched: number }[];
+  /** Waivers that match no failure of this run (fixed, moved, or mistyped). */
+  stale: DeclaredWaiver[];
 }
 
 export interface PackSummary {
