@@ -31,6 +31,8 @@ export interface ScanSettings {
   expiryWarningDays: number;
   /** The scanned paths are the server's own file system (modes and owners mean something). */
   live: boolean;
+  /** Password for PKCS#12 files (read from the env var named by --p12-password-env); never printed. */
+  p12Password?: string;
 }
 
 /** Everything parsed or observed in one run, so rules can look across artifacts. */

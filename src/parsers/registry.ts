@@ -8,6 +8,7 @@ import type { ArtifactParser } from './types.js';
  */
 const loaders: Partial<Record<ArtifactKind, () => Promise<ArtifactParser>>> = {
   'vsftpd-conf': async () => (await import('./vsftpd/index.js')).parser,
+  x509: async () => (await import('./x509/index.js')).parser,
 };
 
 export async function parserFor(kind: ArtifactKind): Promise<ArtifactParser | undefined> {
