@@ -44,6 +44,13 @@ export interface VsftpdSyntaxIssue {
   option?: string;
   /** True if this stops the daemon from starting (500 OOPS at startup). */
   fatal: boolean;
+  /**
+   * For fatal issues: the message the daemon prints after "500 OOPS: " when this is the
+   * first fatal problem it meets (e.g. "unrecognised variable in config file: foo").
+   */
+  daemonMessage?: string;
+  /** Other lines involved (e.g. the earlier occurrences of a duplicate). */
+  related?: FileLocation[];
 }
 
 export type VsftpdValue = boolean | number | string | null;
