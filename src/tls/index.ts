@@ -1,0 +1,4 @@
+// Public API of the TLS knowledge library.
+export * from './suites.js';
+export * from './protocols.js';
+export * from './groups.js';
