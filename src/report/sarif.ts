@@ -1,0 +1,454 @@
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { Location } from '../model/location.js';
+import type { RuleSummary, ScanReport } from '../model/report.js';
+import type { Result, Severity } from '../model/result.js';
+import { ruleHelpUri } from './rule-docs.js';
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other consumers.
+ *
+ * What becomes a SARIF `result`: only results with status `fail` (waived ones too, carrying
+ * `suppressions`). Code scanning turns every SARIF result into an alert, so passes and
+ * not-applicable results are not results here (their counts are in run.properties, and the
+ * HTML report shows passes as evidence). `not-evaluated` and `error` results, and the run's
+ * diagnostics, become `invocations[0].toolExecutionNotifications`: the tool could not judge
+ * something, which a reader must see but which is not a finding in the file.
+ *
+ * Severity → `level`: critical/high → error, medium → warning, low/info → note.
+ * Severity → `properties["security-severity"]` (CVSS-like score GitHub buckets into
+ * critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9): see SECURITY_SEVERITY.
+ */
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Scores chosen in the middle of GitHub's bands so that a rounding never moves a bucket. */
+export const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+
+export const SARIF_LEVEL: Record<Severity, SarifLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** Key of our fingerprint in result.partialFingerprints (versioned so it can change safely). */
+export const FINGERPRINT_KEY = 'ftpsAuditFingerprint/v1';
+
+const SRCROOT = '%SRCROOT%';
+
+export interface SarifOptions {
+  /**
+   * Code scanning category: analyses with different categories do not close each other's
+   * alerts (one per host or repo when several are uploaded). Default "ftps-audit".
+   */
+  category?: string;
+}
+
+type SarifLevel = 'none' | 'note' | 'warning' | 'error';
+
+interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+interface SarifArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+  index?: number;
+}
+interface SarifRegion {
+  startLine: number;
+  startColumn?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+interface SarifPhysicalLocation {
+  artifactLocation: SarifArtifactLocation;
+  region?: SarifRegion;
+}
+interface SarifLogicalLocation {
+  name: string;
+  fullyQualifiedName: string;
+  kind: string;
+}
+interface SarifLocation {
+  physicalLocation?: SarifPhysicalLocation;
+  logicalLocations?: SarifLogicalLocation[];
+  message?: SarifMessage;
+}
+interface SarifReportingDescriptor {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: SarifMessage;
+  helpUri: string;
+  defaultConfiguration: { level: SarifLevel };
+  properties: { tags: string[]; 'security-severity': string; precision: string; [k: string]: unknown };
+}
+interface SarifSuppression {
+  kind: 'inSource' | 'external';
+  status: 'accepted';
+  justification: string;
+  properties?: Record<string, unknown>;
+}
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  kind: 'fail';
+  message: SarifMessage;
+  locations: SarifLocation[];
+  partialFingerprints: Record<string, string>;
+  baselineState?: 'new' | 'unchanged';
+  suppressions?: SarifSuppression[];
+  properties: Record<string, unknown>;
+}
+interface SarifNotification {
+  level: SarifLevel;
+  message: SarifMessage;
+  descriptor: { id: string };
+  associatedRule?: { id: string; index: number };
+  locations?: SarifLocation[];
+}
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: [SarifRun];
+}
+interface SarifRun {
+  tool: {
+    driver: {
+      name: string;
+      version: string;
+      semanticVersion: string;
+      informationUri: string;
+      rules: SarifReportingDescriptor[];
+    };
+  };
+  automationDetails: { id: string };
+  invocations: [
+    {
+      executionSuccessful: boolean;
+      exitCode?: number;
+      commandLine: string;
+      arguments: string[];
+      endTimeUtc: string;
+      toolExecutionNotifications: SarifNotification[];
+    },
+  ];
+  originalUriBaseIds: Record<string, { uri?: string; description: SarifMessage }>;
+  artifacts: { location: SarifArtifactLocation; length: number; hashes: Record<string, string> }[];
+  columnKind: 'unicodeCodePoints';
+  results: SarifResult[];
+  properties: Record<string, unknown>;
+}
+
+export function renderSarif(report: ScanReport, opts: SarifOptions = {}): string {
+  return JSON.stringify(buildSarifLog(report, opts), null, 2) + '\n';
+}
+
+export function buildSarifLog(report: ScanReport, opts: SarifOptions = {}): SarifLog {
+  const rules = collectRules(report);
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const descriptors = rules.map((r) => ruleDescriptor(report, r));
+  const artifactIndex = new Map(report.artifacts.map((a, i) => [a.path, i]));
+  const locate = (loc: Location | undefined): SarifLocation[] => sarifLocations(loc, artifactIndex);
+
+  const results: SarifResult[] = [];
+  const notifications: SarifNotification[] = [];
+  let unanchored = 0;
+  const statusCounts: Record<string, number> = {};
+  for (const r of report.results) {
+    statusCounts[r.status] = (statusCounts[r.status] ?? 0) + 1;
+    const index = ruleIndex.get(r.ruleId) as number;
+    if (r.status === 'fail') {
+      const res = sarifResult(r, index, locate(r.location));
+      if (!res.locations.some((l) => l.physicalLocation)) unanchored++;
+      results.push(res);
+    } else if (r.status === 'not-evaluated' || r.status === 'error') {
+      notifications.push({
+        level: r.status === 'error' ? 'error' : 'warning',
+        message: { text: sentence(`${r.ruleId} ${r.status === 'error' ? 'failed' : 'was not evaluated'}: ${r.message}`) },
+        descriptor: { id: `ftps-audit/${r.status}` },
+        associatedRule: { id: r.ruleId, index },
+        locations: nonEmpty(locate(r.location)),
+      });
+    }
+  }
+  for (const d of report.diagnostics) notifications.push(diagnosticNotification(d, locate));
+  if (unanchored > 0) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${unanchored} result(s) name only a probed endpoint and have no file location; GitHub code scanning rejects such results. Probe from a --targets file (or scan the config the endpoint belongs to) so that each endpoint is anchored to the line that names it.`,
+      },
+      descriptor: { id: 'ftps-audit/unanchored-results' },
+    });
+  }
+
+  const exitCode = report.invocation.exitCode;
+  const category = (opts.category ?? 'ftps-audit').replace(/\/+$/, '');
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: report.tool.informationUri,
+            rules: descriptors,
+          },
+        },
+        automationDetails: { id: `${category}/${report.generatedAt}` },
+        invocations: [
+          {
+            // Findings are a successful run (exit 1); only a usage/runtime error (2) is not.
+            executionSuccessful: exitCode === undefined || exitCode < 2,
+            ...(exitCode === undefined ? {} : { exitCode }),
+            commandLine: ['ftps-audit', report.invocation.command, ...report.invocation.args].join(' '),
+            arguments: report.invocation.args,
+            endTimeUtc: report.generatedAt,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        originalUriBaseIds: { [SRCROOT]: srcRoot(report) },
+        artifacts: report.artifacts.map((a) => ({
+          location: { uri: fileUri(a.path), uriBaseId: SRCROOT },
+          length: a.size,
+          hashes: { 'sha-256': a.sha256 },
+        })),
+        columnKind: 'unicodeCodePoints',
+        results,
+        properties: runProperties(report, statusCounts),
+      },
+    ],
+  };
+}
+
+/** Every rule that ran, plus (defensively) any rule a result names that the list lacks. */
+function collectRules(report: ScanReport): RuleSummary[] {
+  const rules = [...report.rules];
+  const known = new Set(rules.map((r) => r.id));
+  for (const r of report.results) {
+    if (known.has(r.ruleId)) continue;
+    known.add(r.ruleId);
+    rules.push({
+      id: r.ruleId,
+      title: r.ruleId,
+      rationale: r.message,
+      severity: r.severity,
+      target: r.ruleId.split('/')[0] ?? 'unknown',
+      remediation: r.remediation ?? { text: 'See the rules reference.' },
+      references: [],
+      tags: [],
+      controls: r.controls.map((c) => `${c.pack}:${c.control}`),
+    });
+  }
+  return rules;
+}
+
+function ruleDescriptor(report: ScanReport, rule: RuleSummary): SarifReportingDescriptor {
+  const controls = [...new Set(rule.controls)];
+  const tags = [...new Set(['security', 'compliance', `target:${rule.target}`, ...rule.tags, ...controls])];
+  return {
+    id: rule.id,
+    name: ruleName(rule.id),
+    shortDescription: { text: sentence(rule.title) },
+    fullDescription: { text: sentence(rule.rationale) },
+    help: { text: helpText(rule), markdown: helpMarkdown(rule) },
+    helpUri: ruleHelpUri(report, rule.id),
+    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+    properties: {
+      tags,
+      'security-severity': SECURITY_SEVERITY[rule.severity],
+      // Checks are deterministic reads of configuration or observed behaviour.
+      precision: 'very-high',
+      severity: rule.severity,
+      controls,
+    },
+  };
+}
+
+/** "vsftpd/ssl-not-enabled" → "VsftpdSslNotEnabled": an identifier-like name, as SARIF advises. */
+export function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function helpText(rule: RuleSummary): string {
+  const parts = [rule.rationale.trim(), '', `Remediation: ${rule.remediation.text.trim()}`];
+  if (rule.remediation.fix) parts.push('', 'Fix:', rule.remediation.fix.trimEnd());
+  if (rule.controls.length) parts.push('', `Controls: ${rule.controls.join(', ')}`);
+  const refs = rule.references.map((r) => `- ${[r.title, r.citation].filter(Boolean).join(', ')}${r.url ? ` <${r.url}>` : ''}`);
+  if (refs.length) parts.push('', 'References:', ...refs);
+  return parts.join('\n');
+}
+
+function helpMarkdown(rule: RuleSummary): string {
+  const parts = [`**${md(rule.title)}**`, '', md(rule.rationale.trim()), '', '### Remediation', '', md(rule.remediation.text.trim())];
+  if (rule.remediation.fix) parts.push('', fence(rule.remediation.fix.trimEnd()));
+  if (rule.controls.length) parts.push('', '### Controls', '', ...rule.controls.map((c) => `- \`${c}\``));
+  if (rule.references.length) {
+    parts.push('', '### References', '');
+    for (const r of rule.references) {
+      const label = md([r.title, r.citation].filter(Boolean).join(', '));
+      parts.push(r.url ? `- [${label}](${r.url})` : `- ${label}`);
+    }
+  }
+  return parts.join('\n');
+}
+
+/** A code fence longer than any backtick run inside the snippet, so the snippet cannot close it. */
+function fence(code: string): string {
+  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((s) => s.length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}\n${code}\n${f}`;
+}
+
+/** Escape the characters that would turn prose into markup in GitHub-flavoured markdown. */
+function md(s: string): string {
+  return s.replace(/([\\`*_{}[\]<>#|])/g, '\\$1');
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+function sarifResult(r: Result, ruleIndex: number, locations: SarifLocation[]): SarifResult {
+  const res: SarifResult = {
+    ruleId: r.ruleId,
+    ruleIndex,
+    level: SARIF_LEVEL[r.severity],
+    kind: 'fail',
+    message: { text: sentence(r.message) },
+    locations,
+    partialFingerprints: { [FINGERPRINT_KEY]: r.fingerprint },
+    properties: {
+      severity: r.severity,
+      'security-severity': SECURITY_SEVERITY[r.severity],
+      ...(r.evidence !== undefined ? { evidence: r.evidence } : {}),
+      ...(r.assumptions?.length ? { assumptions: r.assumptions } : {}),
+      controls: r.controls.map((c) => `${c.pack}:${c.control}`),
+      ...(r.location?.endpoint ? { endpoint: r.location.endpoint } : {}),
+    },
+  };
+  if (r.baselineState) res.baselineState = r.baselineState;
+  if (r.waived) {
+    res.suppressions = [
+      {
+        kind: r.waived.source === 'inline' ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: r.waived.reason,
+        properties: {
+          source: r.waived.source,
+          ...(r.waived.approver ? { approver: r.waived.approver } : {}),
+          ...(r.waived.expires ? { expires: r.waived.expires } : {}),
+        },
+      },
+    ];
+  }
+  return res;
+}
+
+/**
+ * A file location becomes a physical location; an endpoint becomes a logical location.
+ * A result with both (a probe result anchored to the line that named the target) gets both
+ * in one location object, so code scanning annotates the line and the endpoint is kept.
+ */
+function sarifLocations(loc: Location | undefined, artifactIndex: Map<string, number>): SarifLocation[] {
+  if (!loc || (!loc.file && !loc.endpoint)) return [];
+  const out: SarifLocation = {};
+  if (loc.file) {
+    const index = artifactIndex.get(loc.file);
+    const physical: SarifPhysicalLocation = {
+      artifactLocation: { uri: fileUri(loc.file), uriBaseId: SRCROOT, ...(index === undefined ? {} : { index }) },
+    };
+    if (loc.line !== undefined && loc.line >= 1) {
+      const region: SarifRegion = { startLine: loc.line };
+      if (loc.column !== undefined && loc.column >= 1) region.startColumn = loc.column;
+      if (loc.endLine !== undefined && loc.endLine >= loc.line) region.endLine = loc.endLine;
+      if (loc.endColumn !== undefined && loc.endColumn >= 1 && region.startColumn !== undefined) region.endColumn = loc.endColumn;
+      physical.region = region;
+    }
+    out.physicalLocation = physical;
+  }
+  if (loc.endpoint) {
+    out.logicalLocations = [{ name: loc.endpoint, fullyQualifiedName: loc.endpoint, kind: 'resource' }];
+  }
+  return [out];
+}
+
+function nonEmpty<T>(xs: T[]): T[] | undefined {
+  return xs.length ? xs : undefined;
+}
+
+function diagnosticNotification(d: Diagnostic, locate: (l: Location | undefined) => SarifLocation[]): SarifNotification {
+  const level: SarifLevel = d.level === 'info' ? 'note' : d.level;
+  const n: SarifNotification = { level, message: { text: sentence(d.message) }, descriptor: { id: d.code } };
+  const locations = locate(d.location);
+  if (locations.length) n.locations = locations;
+  return n;
+}
+
+/** Relative URI reference of a scan-relative POSIX path (each segment percent-encoded). */
+function fileUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * %SRCROOT% is the scan root when the run had one absolute root; artifact paths are relative
+ * to it. A single file target is a root too: its artifact path is the tail of the target.
+ * Merged or probe-only reports have no single root, so the base is described, not resolved.
+ */
+function srcRoot(report: ScanReport): { uri?: string; description: SarifMessage } {
+  const description = { text: 'The directory the scan was run on; artifact paths are relative to it.' };
+  const targets = report.invocation.targets;
+  if (targets.length !== 1 || !targets[0]!.startsWith('/')) return { description };
+  let root = targets[0]!.replace(/\/+$/, '');
+  const tail = report.artifacts.find((a) => root.endsWith(`/${a.path}`));
+  if (tail) root = root.slice(0, root.length - tail.path.length - 1);
+  const uri = pathToFileURL(root + '/').href;
+  return { uri: uri.endsWith('/') ? uri : `${uri}/`, description };
+}
+
+function runProperties(report: ScanReport, statusCounts: Record<string, number>): Record<string, unknown> {
+  const props: Record<string, unknown> = {
+    flavor: report.invocation.flavor,
+    packs: report.packs.map((p) => ({ id: p.id, version: p.version, title: p.title })),
+    resultsByStatus: statusCounts,
+    waivedFindings: report.summary.waived,
+  };
+  if (report.baseline) {
+    props.baseline = {
+      source: report.baseline.source,
+      createdAt: report.baseline.createdAt,
+      new: report.baseline.new,
+      unchanged: report.baseline.unchanged,
+      fixed: report.baseline.fixed,
+    };
+  }
+  if (report.waivers) {
+    props.waivers = {
+      sources: report.waivers.sources,
+      applied: report.waivers.applied,
+      expired: report.waivers.expired,
+      stale: report.waivers.stale,
+    };
+  }
+  return props;
+}
