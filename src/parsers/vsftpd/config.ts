@@ -1,0 +1,258 @@
+/**
+ * Builds the VsftpdConfig model of one file: every setting line as a located directive, every
+ * misreading or refusal as a located issue, the effective value of each option (explicit, last
+ * occurrence wins, or the build's default), and inline waivers.
+ */
+import type { Diagnostic } from '../../model/diagnostic.js';
+import type { FileLocation } from '../../model/location.js';
+import type {
+  EffectiveValue,
+  VsftpdConfig,
+  VsftpdDirective,
+  VsftpdFlavor,
+  VsftpdOptionType,
+  VsftpdSyntaxIssue,
+  VsftpdValue,
+} from '../../model/vsftpd.js';
+import {
+  byteIndexToColumn,
+  bytesToText,
+  classifyLine,
+  readLines,
+  splitSetting,
+  VSFTP_CONF_FILE_MAX,
+  type RawLine,
+} from './grammar.js';
+import { interpretSetting, show } from './interpret.js';
+import { optionSpec } from './options.js';
+
+export interface BuiltConfig {
+  config: VsftpdConfig;
+  diagnostics: Diagnostic[];
+}
+
+interface Assignment {
+  option: string;
+  type: VsftpdOptionType;
+  value: VsftpdValue;
+  directive: VsftpdDirective;
+}
+
+const WAIVER = /^#\s*ftps-audit-ignore(?:\s+(\S+))?(?:\s+(.*))?$/;
+
+export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor): BuiltConfig {
+  const read = readLines(content);
+  const directives: VsftpdDirective[] = [];
+  const issues: VsftpdSyntaxIssue[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const assignments: Assignment[] = [];
+  const inlineWaivers: VsftpdConfig['inlineWaivers'] = [];
+  let pendingWaivers: VsftpdConfig['inlineWaivers'] = [];
+
+  const loc = (line: RawLine, byteIndex: number): FileLocation => ({
+    file,
+    line: line.lineNo,
+    column: byteIndexToColumn(line.bytes, byteIndex),
+    endLine: line.lineNo,
+    endColumn: byteIndexToColumn(line.bytes, line.bytes.length),
+  });
+
+  const flushOrphanWaivers = (): void => {
+    for (const w of pendingWaivers) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'vsftpd/orphan-waiver',
+        message: `waiver for ${w.ruleId} is not directly above a setting line, so it applies to nothing`,
+        location: { file, line: w.line, column: 1 },
+      });
+    }
+    pendingWaivers = [];
+  };
+
+  for (const line of read.lines) {
+    const kind = classifyLine(line.bytes);
+    if (kind === 'comment') {
+      const waiver = parseWaiver(line, file, diagnostics);
+      if (waiver) pendingWaivers.push(waiver);
+      else flushOrphanWaivers();
+      continue;
+    }
+    if (kind === 'blank') {
+      flushOrphanWaivers();
+      continue;
+    }
+
+    const split = splitSetting(line.bytes);
+    const directive: VsftpdDirective = {
+      name: bytesToText(split.name),
+      rawValue: split.value === undefined ? undefined : bytesToText(split.value),
+      text: bytesToText(line.bytes),
+      location: loc(line, split.nameStart),
+      ...(split.valueStart !== undefined ? { valueColumn: byteIndexToColumn(line.bytes, split.valueStart) } : {}),
+    };
+    directives.push(directive);
+    for (const w of pendingWaivers) inlineWaivers.push({ ...w, appliesToLine: line.lineNo });
+    pendingWaivers = [];
+
+    const outcome = interpretSetting(split, flavor);
+    for (const f of outcome.findings) {
+      const at = f.at === 'value' && split.valueStart !== undefined ? split.valueStart : split.nameStart;
+      issues.push({
+        code: f.code,
+        message: f.message,
+        location: loc(line, at),
+        fatal: f.fatal,
+        ...(f.option !== undefined ? { option: bytesToText(f.option) } : {}),
+        ...(f.daemonMessage !== undefined ? { daemonMessage: f.daemonMessage } : {}),
+      });
+    }
+    if (outcome.assigned) assignments.push({ ...outcome.assigned, directive });
+  }
+  flushOrphanWaivers();
+
+  if (read.cut) issues.push(truncationIssue(read.cut, file));
+  issues.push(...duplicateIssues(assignments));
+
+  const lastByOption = new Map<string, Assignment>();
+  for (const a of assignments) lastByOption.set(a.option, a);
+
+  const effective = (option: string): EffectiveValue | undefined => {
+    const spec = optionSpec(flavor, option);
+    if (!spec) return undefined;
+    const set = lastByOption.get(option);
+    if (set) return { option, type: spec.type, value: set.value, source: 'explicit', flavor, directive: set.directive };
+    return { option, type: spec.type, value: spec.default, source: 'default', flavor };
+  };
+
+  const listenBoth = listenBothIssue(effective, file, flavor);
+  if (listenBoth) issues.push(listenBoth);
+
+  issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
+
+  const config: VsftpdConfig = {
+    file,
+    flavor,
+    directives,
+    issues,
+    refusesToStart: issues.some((i) => i.fatal),
+    inlineWaivers,
+    effective,
+  };
+  return { config, diagnostics };
+}
+
+function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): VsftpdConfig['inlineWaivers'][number] | undefined {
+  const text = bytesToText(line.bytes).replace(/\r$/, '');
+  const m = WAIVER.exec(text);
+  if (!m) return undefined;
+  const [, ruleId, reason] = m;
+  if (!ruleId) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'vsftpd/bad-waiver',
+      message: 'ftps-audit-ignore needs a rule id and a reason: #ftps-audit-ignore RULE-ID reason',
+      location: { file, line: line.lineNo, column: 1 },
+    });
+    return undefined;
+  }
+  const why = (reason ?? '').trim();
+  if (why.length === 0) {
+    diagnostics.push({
+      level: 'warning',
+      code: 'vsftpd/waiver-without-reason',
+      message: `waiver for ${ruleId} gives no reason`,
+      location: { file, line: line.lineNo, column: 1 },
+    });
+  }
+  return { ruleId, reason: why, line: line.lineNo, appliesToLine: 0 };
+}
+
+function truncationIssue(cut: NonNullable<ReturnType<typeof readLines>['cut']>, file: string): VsftpdSyntaxIssue {
+  const first = cut.ignoredLines[0]!;
+  const last = cut.ignoredLines[cut.ignoredLines.length - 1]!;
+  const ignoredBytes = last.offset + last.bytes.length - (first.offset + cut.byteInLine);
+  // A line the cut falls inside is still read (shortened) and judged like any other line;
+  // only lines wholly past the cut are lost.
+  const lostLines = cut.byteInLine > 0 ? cut.ignoredLines.slice(1) : cut.ignoredLines;
+  const lost: string[] = [];
+  for (const line of lostLines) {
+    if (classifyLine(line.bytes) !== 'setting') continue;
+    lost.push(`${show(splitSetting(line.bytes).name).slice(1, -1)} (line ${line.lineNo})`);
+  }
+  let message = `vsftpd reads only the first ${VSFTP_CONF_FILE_MAX.toLocaleString('en-US')} bytes of its config file; the ${ignoredBytes} bytes from here to the end (line ${last.lineNo}) are silently ignored`;
+  if (cut.byteInLine > 0) {
+    message += `, and this line is cut to ${show(first.bytes.slice(0, cut.byteInLine))}`;
+  }
+  if (lost.length > 0) {
+    const shown = lost.slice(0, 5).join(', ');
+    message += `; settings never read: ${shown}${lost.length > 5 ? ` and ${lost.length - 5} more` : ''}`;
+  }
+  return {
+    code: 'truncated',
+    message,
+    location: { file, line: cut.lineNo, column: byteIndexToColumn(first.bytes, cut.byteInLine) },
+    fatal: false,
+  };
+}
+
+function duplicateIssues(assignments: Assignment[]): VsftpdSyntaxIssue[] {
+  const byOption = new Map<string, Assignment[]>();
+  for (const a of assignments) byOption.set(a.option, [...(byOption.get(a.option) ?? []), a]);
+  const out: VsftpdSyntaxIssue[] = [];
+  for (const [option, list] of byOption) {
+    if (list.length < 2) continue;
+    const last = list[list.length - 1]!;
+    for (let i = 1; i < list.length; i += 1) {
+      const here = list[i]!;
+      const earlier = list.slice(0, i);
+      const lines = earlier.map((a) => a.directive.location.line).join(', ');
+      const wins = here === last ? 'this last one wins' : `the last one (line ${last.directive.location.line}) wins`;
+      out.push({
+        code: 'duplicate',
+        option,
+        fatal: false,
+        location: here.directive.location,
+        related: earlier.map((a) => a.directive.location),
+        message: `${option} is set more than once (also on line${earlier.length > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${formatValue(last.value)}`,
+      });
+    }
+  }
+  return out;
+}
+
+function formatValue(v: VsftpdValue): string {
+  if (v === null) return '(unset)';
+  if (typeof v === 'boolean') return v ? 'YES' : 'NO';
+  return String(v);
+}
+
+function listenBothIssue(
+  effective: (o: string) => EffectiveValue | undefined,
+  file: string,
+  flavor: VsftpdFlavor,
+): VsftpdSyntaxIssue | undefined {
+  const v4 = effective('listen');
+  const v6 = effective('listen_ipv6');
+  if (v4?.value !== true || v6?.value !== true) return undefined;
+  const explicit = [v4, v6].filter((e) => e.directive).sort((a, b) => (b.directive!.location.line ?? 0) - (a.directive!.location.line ?? 0));
+  const where = explicit[0]?.directive?.location ?? { file };
+  const fromDefault = [v4, v6].find((e) => e.source === 'default');
+  const daemonMessage = 'run two copies of vsftpd for IPv4 and IPv6';
+  return {
+    code: 'listen-both',
+    option: explicit[0]?.option ?? 'listen',
+    fatal: true,
+    location: where,
+    ...(explicit.length > 1 ? { related: explicit.slice(1).map((e) => e.directive!.location) } : {}),
+    daemonMessage,
+    message: `listen and listen_ipv6 are both YES${fromDefault ? ` (${fromDefault.option} by default of the ${flavor} build)` : ''}; vsftpd accepts only one per process (500 OOPS: ${daemonMessage})`,
+  };
+}
+
+/**
+ * The startup failure the daemon would report first: it stops at the first fatal line of
+ * the file, and checks listen/listen_ipv6 only once the whole file parsed.
+ */
+export function firstStartupFailure(config: VsftpdConfig): VsftpdSyntaxIssue | undefined {
+  return config.issues.find((i) => i.fatal && i.code !== 'listen-both') ?? config.issues.find((i) => i.fatal);
+}

@@ -1,0 +1,32 @@
+/**
+ * vsftpd.conf parser, faithful to vsftpd 3.0.3 (upstream, Debian and Red Hat builds).
+ *
+ * Usable on its own (`parseVsftpdConf`) or through the engine (`parser`, kind 'vsftpd-conf').
+ * It never throws on bad input: every problem the daemon would refuse or misread is a located
+ * VsftpdSyntaxIssue in the model.
+ */
+import type { VsftpdConfig, VsftpdFlavor } from '../../model/vsftpd.js';
+import type { ArtifactParser } from '../types.js';
+import { buildConfig } from './config.js';
+
+export { firstStartupFailure } from './config.js';
+export { optionSpec, optionTable, type VsftpdOptionSpec } from './options.js';
+export { VSFTP_CONF_FILE_MAX } from './grammar.js';
+
+/**
+ * Parse one vsftpd.conf as the given build of vsftpd 3.0.3 would.
+ * @param text  the file's content; a string is taken as UTF-8 (the daemon works on bytes).
+ * @param file  the path to put in locations (relative to the scan root).
+ */
+export function parseVsftpdConf(text: string | Buffer, file: string, flavor: VsftpdFlavor): VsftpdConfig {
+  const content = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return buildConfig(content, file, flavor).config;
+}
+
+export const parser: ArtifactParser = {
+  kind: 'vsftpd-conf',
+  parse({ artifact, content, settings }) {
+    const { config, diagnostics } = buildConfig(content, artifact.path, settings.flavor);
+    return { models: { vsftpd: [config] }, diagnostics };
+  },
+};
