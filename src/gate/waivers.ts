@@ -68,11 +68,11 @@ export async function parseWaivers(text: string, source: string): Promise<Waiver
   const { parseDocument, LineCounter } = await import('yaml');
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: an unquoted 2026-12-31 stays a string, as the schema wants.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new GateInputError(
       `waivers ${source} is not valid YAML/JSON`,
-      doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+      doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]!.replace(/:$/, '')}`),
     );
   }
   const data: unknown = doc.toJS();
@@ -111,7 +111,7 @@ async function validateWaiverData(data: unknown): Promise<ErrorObject[]> {
   if (!validator) {
     const { Ajv } = await import('ajv');
     const formats = (await import('ajv-formats')).default as unknown as { default?: (a: unknown) => void } & ((a: unknown) => void);
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
     (formats.default ?? formats)(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as object);
     // anyOf reports each failed branch's "required" too; keep only the anyOf line for those.
