@@ -66,6 +66,8 @@ export interface Check {
   description: string;
   /** JSON Schema for params (validated with ajv when a rule or pack is loaded). */
   paramsSchema?: Record<string, unknown>;
+  /** Message ids this check emits; the loader insists each rule using it defines them. */
+  messageIds?: readonly string[];
   appliesTo(inventory: Inventory): boolean;
   run(ctx: CheckContext): CheckOutcome[];
 }

@@ -1,0 +1,42 @@
+import type { EffectiveValue, VsftpdConfig } from '../../model/vsftpd.js';
+import type { Location } from '../../model/location.js';
+
+/** Options whose numbers are permission bits: shown in octal, as an operator thinks of them. */
+const OCTAL_OPTIONS = /(_umask|_mode)$/;
+
+/** How a value reads to an operator: YES/NO, octal modes, "(unset)". */
+export function displayValue(ev: EffectiveValue): string {
+  if (ev.value === null) return '(unset)';
+  if (typeof ev.value === 'boolean') return ev.value ? 'YES' : 'NO';
+  if (typeof ev.value === 'number' && OCTAL_OPTIONS.test(ev.option)) {
+    const octal = `0${ev.value.toString(8).padStart(3, '0')}`;
+    const raw = ev.directive?.rawValue?.trim();
+    // local_umask=22 is decimal 22 (= 026), a classic trap: show both readings.
+    if (raw !== undefined && raw !== octal && !raw.startsWith('0')) return `${raw} (read as decimal ${ev.value} = octal ${octal})`;
+    if (raw !== undefined && raw !== octal && raw.startsWith('0') && /[89]/.test(raw)) return `${raw} (octal parse stops at the first 8/9: ${octal})`;
+    return octal;
+  }
+  return String(ev.value);
+}
+
+/** "set on line 12" or "not set; debian build default" — every default names its flavor. */
+export function describeSource(ev: EffectiveValue): string {
+  return ev.source === 'explicit' && ev.directive
+    ? `set on line ${ev.directive.location.line}`
+    : `not set in this file; vsftpd ${ev.flavor} build default`;
+}
+
+export function assumptionsFor(evs: EffectiveValue[]): string[] {
+  return evs
+    .filter((ev) => ev.source === 'default')
+    .map((ev) => `vsftpd ${ev.flavor} build default ${ev.option}=${displayValue(ev)} (use --vsftpd-flavor if the server runs another build)`);
+}
+
+export function locationOf(config: VsftpdConfig, ev: EffectiveValue | undefined): Location {
+  if (ev?.source === 'explicit' && ev.directive) return { ...ev.directive.location };
+  return { file: config.file };
+}
+
+export function evidenceOf(ev: EffectiveValue): string {
+  return ev.source === 'explicit' && ev.directive ? ev.directive.text : `${ev.option} not set (${ev.flavor} default: ${displayValue(ev)})`;
+}

@@ -1,0 +1,56 @@
+import type { Check, CheckOutcome } from '../../engine/types.js';
+import { modelsOf } from '../../model/inventory.js';
+import type { VsftpdSyntaxCode } from '../../model/vsftpd.js';
+
+interface SyntaxParams {
+  codes: VsftpdSyntaxCode[];
+}
+
+/**
+ * Reports the parser's located syntax facts (what the daemon would refuse or misread).
+ * One outcome per problem; a clean file gets one pass so the evidence shows it was read.
+ */
+export const syntaxCheck: Check = {
+  name: 'vsftpd.syntax',
+  target: 'vsftpd',
+  description: 'Reports lines vsftpd 3.0.3 refuses or misreads, as its own parser would (parseconf.c).',
+  messageIds: ['pass', 'fail'],
+  paramsSchema: {
+    type: 'object',
+    required: ['codes'],
+    additionalProperties: false,
+    properties: { codes: { type: 'array', minItems: 1, items: { type: 'string' } } },
+  },
+  appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
+  run: ({ inventory, params }) => {
+    const { codes } = params as unknown as SyntaxParams;
+    const out: CheckOutcome[] = [];
+    for (const config of modelsOf(inventory, 'vsftpd')) {
+      const issues = config.issues.filter((i) => codes.includes(i.code));
+      if (issues.length === 0) {
+        out.push({ status: 'pass', messageId: 'pass', key: codes.join(','), location: { file: config.file }, data: { file: config.file, flavor: config.flavor } });
+        continue;
+      }
+      for (const issue of issues) {
+        const line = issue.location.line;
+        const directive = config.directives.find((d) => d.location.line === line);
+        out.push({
+          status: 'fail',
+          messageId: 'fail',
+          // The option (or the line's text) identifies the problem across line shifts.
+          key: `${issue.code}:${issue.option ?? directive?.text ?? line}`,
+          location: issue.location,
+          evidence: directive?.text ?? issue.message,
+          data: {
+            detail: issue.message,
+            option: issue.option ?? '',
+            consequence: issue.fatal ? `vsftpd (${config.flavor} build) refuses to start` : `vsftpd (${config.flavor} build) starts but misreads it`,
+            flavor: config.flavor,
+            file: config.file,
+          },
+        });
+      }
+    }
+    return out;
+  },
+};

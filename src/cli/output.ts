@@ -1,0 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import type { ScanReport } from '../model/report.js';
+
+export interface OutputRequest {
+  format: string;
+  /** undefined: stdout. */
+  file?: string;
+}
+
+const FORMAT_NAMES = ['text', 'json', 'sarif', 'html', 'junit'];
+
+/**
+ * `--format F` alone prints F; `--output FILE` writes F to FILE; each `--output FMT=FILE`
+ * adds one more file. Several formats come from one run, all rendered from one report.
+ */
+export function outputRequests(format: string, outputs: string[] | undefined): OutputRequest[] {
+  const reqs: OutputRequest[] = [];
+  let formatHasFile = false;
+  for (const o of outputs ?? []) {
+    const m = /^([a-z]+)=(.+)$/.exec(o);
+    if (m && FORMAT_NAMES.includes(m[1])) reqs.push({ format: m[1], file: m[2] });
+    else if (m && !FORMAT_NAMES.includes(m[1]) && !o.includes('/')) throw new Error(`unknown format "${m[1]}" in --output ${o} (known: ${FORMAT_NAMES.join(', ')})`);
+    else {
+      reqs.push({ format, file: o });
+      formatHasFile = true;
+    }
+  }
+  // stdout keeps the --format output unless it was redirected to a file.
+  if (!formatHasFile) reqs.unshift({ format });
+  return reqs;
+}
+
+export interface RenderContext {
+  color: boolean;
+  showPasses: boolean;
+}
+
+export async function render(format: string, report: ScanReport, ctx: RenderContext): Promise<string> {
+  switch (format) {
+    case 'text':
+      return (await import('../report/text.js')).renderText(report, { color: ctx.color, showPasses: ctx.showPasses });
+    case 'json':
+      return (await import('../report/json.js')).renderJson(report);
+    default: {
+      const { renderFormat } = await import('../report/formats.js');
+      return renderFormat(format, report);
+    }
+  }
+}
+
+export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: RenderContext): Promise<void> {
+  for (const req of reqs) {
+    const text = await render(req.format, report, { ...ctx, color: req.file ? false : ctx.color });
+    if (req.file) writeFileSync(req.file, text);
+    else process.stdout.write(text);
+  }
+}
+
+/** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return Boolean(process.stdout.isTTY);
+}

@@ -1,0 +1,66 @@
+import { modelsOf } from '../model/inventory.js';
+import type { VsftpdFlavor } from '../model/vsftpd.js';
+import { runScan } from '../pipeline/scan.js';
+import { applyGates, exitCodeFor, gateNotes, type FailOn } from '../gate/index.js';
+import { emit, outputRequests, useColor } from './output.js';
+import { userFacingMessage } from './errors.js';
+
+export interface ScanFlags {
+  pack?: string[];
+  'vsftpd-flavor': string;
+  format: string;
+  output?: string[];
+  'fail-on': string;
+  color?: boolean;
+  'show-passes'?: boolean;
+  baseline?: string;
+  waivers?: string;
+  root?: string;
+  live?: boolean;
+  hostname?: string[];
+  'ca-file'?: string;
+  'expiry-warning-days': number;
+  'p12-password-env'?: string;
+  'max-file-size': number;
+}
+
+/**
+ * The scan command's work, kept out of the oclif class so the command stays thin and
+ * this can be tested without spawning a process. Returns the exit code.
+ */
+export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (line: string) => void): Promise<number> {
+  try {
+    const outputs = outputRequests(flags.format, flags.output);
+    let p12Password: string | undefined;
+    if (flags['p12-password-env']) {
+      p12Password = process.env[flags['p12-password-env']];
+      if (p12Password === undefined) warn(`--p12-password-env: environment variable ${flags['p12-password-env']} is not set; PKCS#12 files are detected but not opened`);
+    }
+    const { report, inventory } = await runScan({
+      paths,
+      packs: flags.pack,
+      maxFileBytes: flags['max-file-size'],
+      args: process.argv.slice(2),
+      settings: {
+        flavor: flags['vsftpd-flavor'] as VsftpdFlavor,
+        rootDir: flags.root,
+        live: Boolean(flags.live),
+        hostnames: flags.hostname ?? [],
+        caFile: flags['ca-file'],
+        expiryWarningDays: flags['expiry-warning-days'],
+        p12Password,
+      },
+    });
+    const gated = await applyGates(report, { waiversFile: flags.waivers, baselineFile: flags.baseline, inline: modelsOf(inventory, 'vsftpd') });
+    const code = exitCodeFor(gated, flags['fail-on'] as FailOn);
+    gated.invocation.exitCode = code;
+    await emit(outputs, gated, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) });
+    for (const line of gateNotes(gated)) warn(line);
+    return code;
+  } catch (err) {
+    const message = userFacingMessage(err);
+    if (message === undefined) throw err;
+    warn(`ftps-audit: ${message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,41 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, outputFlag, packFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+
+export default class Scan extends Command {
+  static override summary = 'Audit an infrastructure tree: vsftpd.conf, certificates, firewall rules and more.';
+  static override description =
+    'Walks the given files and directories, recognises FTPS-related configuration by content, and judges it against the HIPAA, PCI DSS v4.0.1 and NIST SP 800-52r2 packs (or your own). Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage or runtime error.';
+  static override examples = [
+    '<%= config.bin %> scan samples/ --fail-on none',
+    '<%= config.bin %> scan /etc --root / --live --pack pci-dss',
+    '<%= config.bin %> scan infra/ --format json --output results.json --output sarif=results.sarif',
+    '<%= config.bin %> scan infra/ --vsftpd-flavor rhel --hostname ftp.example.org --ca-file corp-ca.pem',
+  ];
+  static override strict = false;
+  static override args = { paths: Args.string({ description: 'Files or directories to scan.', required: true }) };
+  static override flags = {
+    pack: packFlag,
+    'vsftpd-flavor': flavorFlag,
+    format: formatFlag,
+    output: outputFlag,
+    'fail-on': failOnFlag,
+    color: colorFlag,
+    'show-passes': showPassesFlag,
+    baseline: baselineFlag,
+    waivers: waiversFlag,
+    root: Flags.string({ description: 'Resolve absolute paths named in configs (e.g. /etc/ssl/private/vsftpd.pem) under this directory.' }),
+    live: Flags.boolean({ description: 'The scanned paths are the server\'s own file system: file modes and owners are judged.' }),
+    hostname: Flags.string({ description: 'Host name clients use; certificates must cover it (repeatable).', multiple: true }),
+    'ca-file': Flags.string({ description: 'PEM trust anchors for chain checks (default: the system store).' }),
+    'expiry-warning-days': Flags.integer({ description: 'Warn when a certificate expires within this many days.', default: 30, min: 0 }),
+    'p12-password-env': Flags.string({ description: 'Name of an environment variable holding the PKCS#12 password (never a value on the command line).' }),
+    'max-file-size': Flags.integer({ description: 'Skip (and report) files larger than this many bytes.', default: 5 * 1024 * 1024, min: 1 }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Scan);
+    const { runScanCommand } = await import('../cli/scan-command.js');
+    const code = await runScanCommand(argv as string[], flags, (line) => process.stderr.write(line + '\n'));
+    if (code !== 0) this.exit(code);
+  }
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import type { ArtifactKind } from '../model/artifact.js';
+
+/**
+ * Content first, name second: a file is what it says it is, whatever it is called
+ * (hardening repos keep vsftpd.conf as templates/ftp.j2 or roles/x/files/server.cfg).
+ * Each sniffer looks at the first few KiB only.
+ */
+export interface Classification {
+  kind: ArtifactKind;
+  by: 'content' | 'name';
+}
+
+// Options only vsftpd has; one of them at the start of a line marks a vsftpd.conf.
+const VSFTPD_MARKERS =
+  /^[ \t]*(anonymous_enable|local_enable|write_enable|ssl_enable|force_local_logins_ssl|force_local_data_ssl|chroot_local_user|allow_writeable_chroot|pasv_min_port|pasv_max_port|rsa_cert_file|rsa_private_key_file|xferlog_enable|xferlog_std_format|listen_ipv6|connect_from_port_20|secure_chroot_dir|pam_service_name|require_ssl_reuse|ssl_tlsv1|ssl_sslv3|implicit_ssl|local_umask|anon_upload_enable|userlist_enable|ftpd_banner|dual_log_enable|idle_session_timeout|seccomp_sandbox|max_per_ip)=/m;
+
+const PEM = /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PKCS7|(RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY|PUBLIC KEY|RSA PUBLIC KEY|EC PARAMETERS)-----/;
+const IPTABLES_SAVE = /^\*(filter|nat|mangle|raw|security)\s*$[\s\S]*^COMMIT\s*$/m;
+const IPTABLES_POLICY = /^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP) \[\d+:\d+\]/m;
+const NFTABLES = /^\s*(flush ruleset|table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{|#!\s*\/u?s?r?\/?s?bin\/nft)/m;
+const IPTABLES_CMD = /^[ \t-]*(?:(?:sudo|command|shell:|cmd:|-)\s+)*(?:\/s?bin\/|\/usr\/s?bin\/)?ip6?tables(?:-legacy|-nft)?\s+(-[A-Za-z]|--(append|insert|policy|flush|new-chain|table))/m;
+const FAIL2BAN = /^\[[A-Za-z0-9_.-]+\]\s*$[\s\S]*^\s*(bantime|findtime|maxretry|logpath|failregex|banaction|enabled)\s*=/m;
+const PWQUALITY = /^\s*(minlen|dcredit|ucredit|lcredit|ocredit|minclass|maxrepeat|difok|dictcheck)\s*=/m;
+const LOGIN_DEFS = /^\s*(PASS_MAX_DAYS|PASS_MIN_DAYS|PASS_WARN_AGE|ENCRYPT_METHOD|LOGIN_RETRIES|UMASK)\s+\S/m;
+const FAILLOCK = /^\s*(deny|unlock_time|fail_interval|even_deny_root)\s*(=|$)/m;
+const PAM = /^\s*-?(auth|account|password|session)\s+(required|requisite|sufficient|optional|include|substack|\[[^\]]*\])\s+\S/m;
+const CLIENT_SCRIPT = /\b(curl\b[^\n]*\bftps?:\/\/|curl\b[^\n]*--(ftp-ssl|ssl-reqd)|lftp\b|ftp-ssl|wget\b[^\n]*\bftps?:\/\/)/;
+
+const X509_NAMES = /\.(pem|crt|cer|der|key|p12|pfx|p7b|csr)$/i;
+
+function looksDer(head: Buffer): boolean {
+  // ASN.1 SEQUENCE with a long-form length: how every DER certificate and key starts.
+  return head.length > 4 && head[0] === 0x30 && (head[1] === 0x82 || head[1] === 0x81 || head[1] === 0x83);
+}
+
+export function classify(relPath: string, head: Buffer, isText: boolean): Classification | undefined {
+  const base = path.posix.basename(relPath);
+  if (!isText) {
+    if (X509_NAMES.test(base) && (looksDer(head) || /\.(p12|pfx)$/i.test(base))) return { kind: 'x509', by: looksDer(head) ? 'content' : 'name' };
+    return undefined;
+  }
+  const text = head.toString('utf8');
+  if (PEM.test(text)) return { kind: 'x509', by: 'content' };
+  if (IPTABLES_SAVE.test(text) || IPTABLES_POLICY.test(text)) return { kind: 'iptables-save', by: 'content' };
+  if (NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
+  if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
+  if (IPTABLES_CMD.test(text)) return { kind: 'iptables-script', by: 'content' };
+  if (/(^|\/)pam\.d\//.test(relPath) && PAM.test(text)) return { kind: 'pam', by: 'content' };
+  if (/(^|\/)(jail|fail2ban)[^/]*\.(conf|local)$|(^|\/)(jail|filter)\.d\//.test(relPath) && FAIL2BAN.test(text)) return { kind: 'fail2ban', by: 'content' };
+  if (/pwquality/.test(relPath) && PWQUALITY.test(text)) return { kind: 'pwquality', by: 'content' };
+  if (LOGIN_DEFS.test(text) && /login\.defs$/.test(base)) return { kind: 'login-defs', by: 'content' };
+  if (/faillock/.test(base) && FAILLOCK.test(text)) return { kind: 'faillock', by: 'content' };
+  if (CLIENT_SCRIPT.test(text) && /\.(sh|bash|ya?ml|mk|py|ps1|cron)$|^Makefile$|^[^.]+$/.test(base)) return { kind: 'client-script', by: 'content' };
+  // Name only: an empty or comment-only vsftpd.conf is still a vsftpd.conf (all defaults).
+  if (/^vsftpd.*\.conf$/.test(base)) return { kind: 'vsftpd-conf', by: 'name' };
+  if (/^rules\.v[46]$/.test(base)) return { kind: 'iptables-save', by: 'name' };
+  if (/^nftables\.conf$/.test(base)) return { kind: 'nftables', by: 'name' };
+  return undefined;
+}

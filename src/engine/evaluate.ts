@@ -1,0 +1,112 @@
+import type { Inventory } from '../model/inventory.js';
+import type { ControlRef, Result, Severity } from '../model/result.js';
+import { SEVERITY_RANK } from '../model/result.js';
+import type { Check, CheckOutcome, RuleDefinition } from './types.js';
+import type { Pack } from './packs.js';
+import { fingerprintOf } from './fingerprint.js';
+import { formatMessage } from './messages.js';
+
+/** One rule to run with one parameter set, and the controls (across packs) it evidences. */
+export interface PlannedRun {
+  rule: RuleDefinition;
+  params: Record<string, unknown>;
+  severity: Severity;
+  controls: ControlRef[];
+  /** Distinguishes runs of one rule with different parameters (e.g. PCI vs HIPAA limits). */
+  variant: string;
+}
+
+/**
+ * Plans the runs for the selected packs. A rule selected by several packs with the same
+ * parameters runs once and its results carry every pack's control; different parameters
+ * (a pack's stricter limit) make separate runs, so each verdict is judged by its own limit.
+ * Where packs give a rule different severities, the highest wins.
+ */
+export function planRuns(packs: Pack[], catalogue: Map<string, RuleDefinition>): PlannedRun[] {
+  const runs = new Map<string, PlannedRun>();
+  for (const pack of packs) {
+    const rules = new Map(catalogue);
+    for (const r of pack.ownRules) rules.set(r.id, r);
+    for (const control of pack.controls) {
+      for (const entry of control.rules) {
+        const rule = rules.get(entry.id);
+        if (!rule) continue; // loadPack already refused unknown ids
+        const params = { ...(rule.params ?? {}), ...(entry.params ?? {}) };
+        const paramKey = JSON.stringify(params, Object.keys(params).sort());
+        const runKey = `${rule.id}\0${paramKey}`;
+        const severity = entry.severity ?? rule.severity;
+        const run = runs.get(runKey) ?? { rule, params, severity, controls: [], variant: '' };
+        if (SEVERITY_RANK[severity] > SEVERITY_RANK[run.severity]) run.severity = severity;
+        if (!run.controls.some((c) => c.pack === pack.id && c.control === control.id)) {
+          run.controls.push({ pack: pack.id, control: control.id, title: control.title });
+        }
+        runs.set(runKey, run);
+      }
+    }
+  }
+  // Mark parameter variants only where one rule runs more than once, so the usual
+  // single-run fingerprint does not depend on parameters.
+  const perRule = new Map<string, PlannedRun[]>();
+  for (const run of runs.values()) perRule.set(run.rule.id, [...(perRule.get(run.rule.id) ?? []), run]);
+  for (const list of perRule.values()) {
+    if (list.length > 1) for (const run of list) run.variant = JSON.stringify(run.params);
+  }
+  return [...runs.values()].sort((a, b) => a.rule.id.localeCompare(b.rule.id));
+}
+
+const DEFAULT_MESSAGES: Record<string, string> = {
+  notApplicable: 'Not applicable: nothing in this run for this rule to judge.',
+  notEvaluated: 'Not evaluated: {{reason}}.',
+};
+
+function toResult(run: PlannedRun, outcome: CheckOutcome): Result {
+  const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
+  const message = template
+    ? formatMessage(template, outcome.data)
+    : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
+  const result: Result = {
+    ruleId: run.rule.id,
+    status: outcome.status,
+    severity: outcome.severity ?? run.severity,
+    message,
+    controls: run.controls,
+    remediation: run.rule.remediation,
+    fingerprint: fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant),
+  };
+  if (outcome.location) result.location = outcome.location;
+  if (outcome.evidence !== undefined) result.evidence = outcome.evidence;
+  if (outcome.assumptions?.length) result.assumptions = outcome.assumptions;
+  return result;
+}
+
+/**
+ * Runs every planned rule over the inventory. A check that throws yields an `error`
+ * result for that rule and the run goes on; a check with nothing to judge yields one
+ * `not-applicable` result, so the report shows every rule the packs asked for.
+ */
+export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>): Result[] {
+  const results: Result[] = [];
+  for (const run of runs) {
+    const check = checks.get(run.rule.check);
+    if (!check) {
+      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }));
+      continue;
+    }
+    let outcomes: CheckOutcome[];
+    try {
+      outcomes = check.appliesTo(inventory)
+        ? check.run({ inventory, params: run.params, rule: run.rule })
+        : [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
+      if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
+    } catch (err) {
+      const error = err as Error;
+      results.push({
+        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }),
+        message: `Check ${check.name} failed: ${error.message}`,
+      });
+      continue;
+    }
+    for (const outcome of outcomes) results.push(toResult(run, outcome));
+  }
+  return results;
+}

@@ -1,0 +1,131 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ScanReport } from '../model/report.js';
+import type { Result, Severity } from '../model/result.js';
+import { SEVERITIES, SEVERITY_RANK } from '../model/result.js';
+import { formatLocation } from '../model/location.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** List passing results too (they are always counted in the summary). */
+  showPasses?: boolean;
+}
+
+function paint(c: ChalkInstance): Record<Severity, (s: string) => string> {
+  return {
+    critical: (s) => c.bgRed.white.bold(s),
+    high: (s) => c.red.bold(s),
+    medium: (s) => c.yellow(s),
+    low: (s) => c.cyan(s),
+    info: (s) => c.gray(s),
+  };
+}
+
+const STATUS_LABEL: Record<Result['status'], string> = {
+  fail: '',
+  pass: 'PASS',
+  'not-applicable': 'N/A',
+  'not-evaluated': 'NOT EVALUATED',
+  error: 'ERROR',
+};
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
+}
+
+function groupKey(r: Result): string {
+  return r.location?.file ?? r.location?.endpoint ?? '(run)';
+}
+
+function sortResults(a: Result, b: Result): number {
+  const sev = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+  if (a.status === 'fail' && b.status === 'fail' && sev !== 0) return sev;
+  if (a.status !== b.status) return a.status === 'fail' ? -1 : b.status === 'fail' ? 1 : 0;
+  return (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.ruleId.localeCompare(b.ruleId);
+}
+
+/**
+ * The human report: findings grouped by file (or endpoint), worst first, each with the
+ * line it is about, the evidence and the fix; then diagnostics; then counts per severity
+ * and per pack control. Passes are counted, and listed with showPasses.
+ */
+export function renderText(report: ScanReport, opts: TextOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const sev = paint(c);
+  const out: string[] = [];
+  const packs = report.packs.map((p) => p.id).join(', ');
+  out.push(c.bold(`ftps-audit ${report.tool.version}`) + ` — ${report.invocation.command} of ${report.artifacts.length} artifact(s); vsftpd build assumed: ${report.invocation.flavor}; packs: ${packs}`);
+  out.push('');
+
+  const shown = report.results.filter((r) => r.status !== 'not-applicable' && (opts.showPasses || r.status !== 'pass'));
+  const groups = new Map<string, Result[]>();
+  for (const r of shown) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+  const kinds = new Map(report.artifacts.map((a) => [a.path, a.kind]));
+  for (const [key, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(c.underline(key) + (kinds.has(key) ? c.gray(` (${kinds.get(key)})`) : ''));
+    for (const r of list.sort(sortResults)) {
+      const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
+      const label = r.status === 'fail' ? sev[r.severity](r.severity.toUpperCase().padEnd(8)) : c.gray(STATUS_LABEL[r.status].padEnd(8));
+      const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
+      const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
+      out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
+      out.push(indent(r.message, '      '));
+      if (r.status === 'fail' || r.status === 'not-evaluated') {
+        if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
+        if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
+        if (r.status === 'fail' && r.remediation) {
+          out.push(indent(r.remediation.text, '      fix: '));
+          if (r.remediation.fix) out.push(c.green(indent(r.remediation.fix, '        ')));
+        }
+        const controls = r.controls.map((x) => `${x.pack} ${x.control}`).join(', ');
+        if (controls) out.push(c.gray(`      controls: ${controls}`));
+      }
+    }
+    out.push('');
+  }
+
+  if (report.diagnostics.length > 0) {
+    out.push(c.bold('Diagnostics'));
+    for (const d of report.diagnostics) {
+      const level = d.level === 'error' ? c.red(d.level) : d.level === 'warning' ? c.yellow(d.level) : c.gray(d.level);
+      const where = formatLocation(d.location);
+      out.push(`  ${level.padEnd(opts.color ? 17 : 7)} ${where ? where + ': ' : ''}${d.message} ${c.gray(`(${d.code})`)}`);
+    }
+    out.push('');
+  }
+
+  for (const [name, entries] of Object.entries(report.inventory)) {
+    out.push(c.bold(`Inventory: ${name} (${entries.length})`));
+    for (const e of entries) out.push('  ' + summariseEntry(e));
+    out.push('');
+  }
+
+  const s = report.summary;
+  out.push(c.bold('Summary'));
+  const fails = SEVERITIES.map((k) => `${s.failuresBySeverity[k]} ${k}`).join(', ');
+  out.push(`  failures: ${fails}`);
+  out.push(
+    `  results: ${s.byStatus.fail} fail, ${s.byStatus.pass} pass, ${s.byStatus['not-evaluated']} not evaluated, ${s.byStatus.error} error, ${s.byStatus['not-applicable']} not applicable; ${s.waived} waived`,
+  );
+  for (const p of report.packs) {
+    const judged = p.controls.filter((x) => x.status === 'pass' || x.status === 'fail');
+    const passed = judged.filter((x) => x.status === 'pass').length;
+    const failed = p.controls.filter((x) => x.status === 'fail').map((x) => x.id);
+    out.push(`  ${c.bold(p.id)} (${p.title} ${p.version}): ${passed}/${judged.length} controls pass` + (failed.length ? c.red(`; failing: ${failed.join(', ')}`) : ''));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** One line per inventory entry: prefer well-known fields, fall back to JSON. */
+function summariseEntry(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    const parts = ['subject', 'issuer', 'notAfter', 'key', 'sha256', 'usedBy', 'path']
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : String(o[k])}`);
+    if (parts.length > 0) return parts.join('  ');
+  }
+  return JSON.stringify(e);
+}
