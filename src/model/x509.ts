@@ -100,10 +100,10 @@ export interface X509File {
   /** Present for .p12/.pfx containers. */
   pkcs12?: { opened: boolean; reason?: string };
   /**
-   * Whether git tracks this file (only determined when it holds an unencrypted private key).
-   * undefined: not in a git work tree, or git could not tell.
+   * Whether git tracks this file; determined only when it holds an unencrypted private key.
+   * 'unknown': git refused or failed (e.g. a repository owned by another user).
    */
-  gitTracked?: boolean;
+  git?: 'tracked' | 'untracked' | 'outside-repository' | 'unknown';
   /** Number of located problems the parser reported for this file (details in diagnostics). */
   problemCount: number;
 }

@@ -21,13 +21,13 @@ export function repositoryOf(absPath: string): string | undefined {
   return undefined;
 }
 
-export function isTrackedByGit(absPath: string): boolean | undefined {
+export function gitStatusOf(absPath: string): 'tracked' | 'untracked' | 'outside-repository' | 'unknown' {
   const repo = repositoryOf(absPath);
-  if (!repo) return undefined;
+  if (!repo) return 'outside-repository';
   if (!trackedByRepo.has(repo)) trackedByRepo.set(repo, listTracked(repo));
   const tracked = trackedByRepo.get(repo);
-  if (!tracked) return undefined;
-  return tracked.has(path.relative(repo, absPath).split(path.sep).join('/'));
+  if (!tracked) return 'unknown';
+  return tracked.has(path.relative(repo, absPath).split(path.sep).join('/')) ? 'tracked' : 'untracked';
 }
 
 function listTracked(repo: string): Set<string> | undefined {

@@ -3,7 +3,7 @@ import type { FileLocation } from '../../model/location.js';
 import type { CertificateEntry, PrivateKeyEntry, X509File } from '../../model/x509.js';
 import type { ArtifactParser, ParserInput, ParserOutput } from '../types.js';
 import { CertificateDecodeError, decodeCertificate } from './certificate.js';
-import { isTrackedByGit } from './git.js';
+import { gitStatusOf } from './git.js';
 import { firstTlvLength, looksLikePem, splitPem } from './pem.js';
 import { looksLikePkcs12, openPkcs12 } from './pkcs12.js';
 import { PRIVATE_KEY_LABELS, readDerPrivateKey, readPemPrivateKey } from './private-key.js';
@@ -49,7 +49,7 @@ export function parseX509(input: ParserInput): ParserOutput {
   if (file.certificates.length === 0 && file.privateKeys.length === 0 && file.problemCount === 0 && !file.pkcs12) {
     problem('x509/no-material', 'no certificate or private key found in this file', {}, 'warning');
   }
-  if (file.privateKeys.some((k) => !k.encrypted)) file.gitTracked = isTrackedByGit(artifact.absPath);
+  if (file.privateKeys.some((k) => !k.encrypted)) file.git = gitStatusOf(artifact.absPath);
   return { models: { x509: [file] }, diagnostics };
 }
 

@@ -1,0 +1,112 @@
+import { X509Certificate } from 'node:crypto';
+import type { CheckOutcome } from '../../engine/types.js';
+import { modelsOf, type Inventory } from '../../model/inventory.js';
+import type { Location } from '../../model/location.js';
+import type { CertificateEntry, PrivateKeyEntry, PublicKeyInfo, X509File } from '../../model/x509.js';
+
+/** A certificate together with the file it was found in. */
+export interface CertRef {
+  file: X509File;
+  cert: CertificateEntry;
+}
+
+export function x509Files(inv: Inventory): X509File[] {
+  return modelsOf(inv, 'x509');
+}
+
+export function allCertificates(inv: Inventory): CertRef[] {
+  return x509Files(inv).flatMap((file) => file.certificates.map((cert) => ({ file, cert })));
+}
+
+export function isCA(cert: CertificateEntry): boolean {
+  return cert.basicConstraints?.ca === true;
+}
+
+/** A trust anchor's own self-signature is never judged (clients trust the key, not the signature). */
+export function isSelfSignedCA(cert: CertificateEntry): boolean {
+  return cert.selfSigned && isCA(cert);
+}
+
+export function certLocation(ref: CertRef): Location {
+  return { ...ref.cert.location };
+}
+
+export function keyLocation(file: X509File, key: PrivateKeyEntry): Location {
+  return { ...key.location, file: file.file };
+}
+
+/** The subject key of an outcome about a certificate: its fingerprint (stable across moves). */
+export function certKey(cert: CertificateEntry): string {
+  return `sha256:${cert.fingerprintSha256}`;
+}
+
+export function certEvidence(cert: CertificateEntry): string {
+  return `subject: ${cert.subject}; issuer: ${cert.issuer}; notBefore: ${cert.notBefore.toISOString()}; notAfter: ${cert.notAfter.toISOString()}; key: ${describeKey(cert.publicKey)}; signature: ${cert.signatureAlgorithm.name}; SHA-256 ${cert.fingerprintSha256}`;
+}
+
+export function describeKey(k: PublicKeyInfo): string {
+  switch (k.algorithm) {
+    case 'rsa':
+    case 'rsa-pss':
+      return `${k.algorithm.toUpperCase()} ${k.bits ?? '?'} bits${k.exponent && k.exponent !== '65537' ? ` e=${k.exponent}` : ''}`;
+    case 'ec':
+      return k.explicitCurve ? `EC explicit parameters (${k.bits ?? '?'} bits)` : `EC ${k.curve ?? '?'} (${k.bits ?? '?'} bits)`;
+    case 'ed25519':
+      return 'Ed25519';
+    case 'ed448':
+      return 'Ed448';
+    case 'dsa':
+      return `DSA ${k.bits ?? '?'} bits`;
+    default:
+      return 'unknown key type';
+  }
+}
+
+/** X509Certificate objects are rebuilt from DER once per certificate entry. */
+const x509Cache = new WeakMap<CertificateEntry, X509Certificate>();
+export function x509Of(cert: CertificateEntry): X509Certificate {
+  let x = x509Cache.get(cert);
+  if (!x) {
+    x = new X509Certificate(cert.der);
+    x509Cache.set(cert, x);
+  }
+  return x;
+}
+
+/** Does `issuer` sign `subject`? Name chaining plus a real signature check (OpenSSL). */
+export function issued(issuer: CertificateEntry, subject: CertificateEntry): boolean {
+  if (issuer.subjectDerHex !== subject.issuerDerHex) return false;
+  try {
+    return x509Of(subject).verify(x509Of(issuer).publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Certificates judged as TLS server certificates: those vsftpd is configured to serve
+ * (passed in), plus the first certificate of every file that is not a CA certificate, or is
+ * one but sits beside its own private key (a CA:TRUE certificate used as a server cert).
+ */
+export function serverCertificates(inv: Inventory, served: CertRef[] = []): CertRef[] {
+  const out = new Map<CertificateEntry, CertRef>();
+  for (const ref of served) out.set(ref.cert, ref);
+  for (const file of x509Files(inv)) {
+    const first = file.certificates[0];
+    if (!first || out.has(first)) continue;
+    const hasOwnKey = file.privateKeys.some((k) => k.publicKey?.spkiSha256 && k.publicKey.spkiSha256 === first.publicKey.spkiSha256);
+    if (!isCA(first) || hasOwnKey) out.set(first, { file, cert: first });
+  }
+  return [...out.values()];
+}
+
+export function numberParam(params: Record<string, unknown>, name: string, fallback: number): number {
+  const v = params[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function outcome(o: CheckOutcome): CheckOutcome {
+  return o;
+}
+
+export const DAY_MS = 86_400_000;
