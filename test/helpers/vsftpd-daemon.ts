@@ -1,0 +1,350 @@
+/**
+ * Run the real vsftpd (Debian's /usr/sbin/vsftpd) in tests, on loopback, and tell apart
+ * "refuses to start" from "starts" by events, not by timing:
+ *
+ *  - refused: the process exits; vsftpd writes `500 OOPS: <why>\r\n` to fd 0 (DIE_DEBUG in
+ *    utility.c), so fd 0 is a read-write temp file that we read back after the exit.
+ *  - running: a TCP connect to host:port succeeds and the first reply line arrives (normally
+ *    `220 ...`; a session-time refusal such as "both local and anonymous access disabled"
+ *    shows up here as a `500 OOPS` greeting from a daemon that did start).
+ *
+ * Whichever happens first decides. `timeoutMs` only bounds the wait so a broken setup cannot
+ * hang a test run; hitting it is reported as state 'timeout', never as a verdict.
+ *
+ * Typical use:
+ *
+ *   const port = await freePort();
+ *   const d = await startVsftpd({ configFile, port, overrides: foregroundOverrides(port) });
+ *   try { if (d.state === 'running') ...use 127.0.0.1:port... } finally { await stopVsftpd(d); }
+ *
+ * or, when only the startup verdict matters, `probeVsftpdStartup()` which writes the config,
+ * picks a free port, retries if another process grabbed the port, and always stops the daemon.
+ *
+ * Requirements (checked by `vsftpdPrerequisites()`): the binary, running as root (vsftpd
+ * refuses otherwise), the config file a regular file owned by root, and Debian's
+ * secure_chroot_dir /var/run/vsftpd/empty (created by `ensureVsftpdRuntimeDirs()`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const VSFTPD_BINARY = process.env.VSFTPD_BINARY ?? '/usr/sbin/vsftpd';
+
+/** Option overrides, appended after the config file as `-oNAME=VALUE` in this order. */
+export type VsftpdOverrides = ReadonlyArray<readonly [name: string, value: string]>;
+
+export interface VsftpdLaunch {
+  /** Config file to load; vsftpd insists it is a regular file owned by the running uid. */
+  configFile: string;
+  /** Where to connect to see the greeting. */
+  port: number;
+  /** Default 127.0.0.1. Use '::1' for listen_ipv6 setups. */
+  host?: string;
+  /** `-o` options after the file; they win over the file (the daemon parses in order). */
+  overrides?: VsftpdOverrides;
+  /** Safety bound for the whole wait (default 20 s). Not a verdict: see the module comment. */
+  timeoutMs?: number;
+}
+
+export type VsftpdStartup =
+  | {
+      state: 'refused';
+      /** The text after "500 OOPS: " (CR/LF stripped), if the daemon printed one. */
+      oops: string | undefined;
+      /** Everything written to fd 0, stdout and stderr. */
+      output: string;
+      exitCode: number | null;
+      signal: NodeJS.Signals | null;
+    }
+  | {
+      state: 'running';
+      pid: number;
+      /** The first reply line on connect, CR/LF stripped (e.g. "220 (vsFTPd 3.0.3)"). */
+      greeting: string;
+      /** @internal process handle, for stopVsftpd */
+      child: ChildProcess;
+      cleanup: () => void;
+    }
+  | { state: 'timeout'; pid: number | undefined; output: string; child: ChildProcess; cleanup: () => void };
+
+/** Why the real daemon cannot be used here, or undefined when it can. */
+export function vsftpdPrerequisites(): string | undefined {
+  if (!existsSync(VSFTPD_BINARY)) return `${VSFTPD_BINARY} not found (apt-get install vsftpd)`;
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'vsftpd must be started as root';
+  return undefined;
+}
+
+/** Debian's default secure_chroot_dir must exist or sessions die. */
+export function ensureVsftpdRuntimeDirs(): void {
+  mkdirSync('/var/run/vsftpd/empty', { recursive: true });
+}
+
+/** A port that was free a moment ago (bind to 0, read it, release it). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen({ port: 0, host, exclusive: true }, () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * The overrides that make a test daemon safe and observable: foreground, our port, loopback
+ * only (IPv4 and IPv6, whichever the config selects). Omit `port` when the config itself
+ * carries the port under test.
+ */
+export function foregroundOverrides(port?: number): VsftpdOverrides {
+  const o: Array<readonly [string, string]> = [['background', 'NO']];
+  if (port !== undefined) o.push(['listen_port', String(port)]);
+  o.push(['listen_address', '127.0.0.1'], ['listen_address6', '::1']);
+  return o;
+}
+
+const POLL_MS = 25;
+
+export async function startVsftpd(launch: VsftpdLaunch): Promise<VsftpdStartup> {
+  const host = launch.host ?? '127.0.0.1';
+  const timeoutMs = launch.timeoutMs ?? 20_000;
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-run-'));
+  const fd0Path = path.join(workDir, 'fd0');
+  const fd0 = openSync(fd0Path, 'w+');
+  const args = [launch.configFile, ...(launch.overrides ?? []).map(([k, v]) => `-o${k}=${v}`)];
+  let child: ChildProcess;
+  try {
+    // detached: the daemon leads its own process group, so stopVsftpd can also reach the
+    // session children it forks (they would die with it anyway: vsf_set_die_if_parent_dies).
+    child = spawn(VSFTPD_BINARY, args, { stdio: [fd0, 'pipe', 'pipe'], detached: true });
+  } finally {
+    closeSync(fd0);
+  }
+  let captured = '';
+  child.stdout?.on('data', (b: Buffer) => (captured += b.toString('utf8')));
+  child.stderr?.on('data', (b: Buffer) => (captured += b.toString('utf8')));
+  const cleanup = (): void => rmSync(workDir, { recursive: true, force: true });
+
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    });
+    child.once('error', (err) => {
+      captured += String(err);
+      exited = { code: null, signal: null };
+      resolve();
+    });
+  });
+
+  const readFd0 = (): string => {
+    try {
+      return readFileSync(fd0Path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  const maxAttempts = Math.ceil(timeoutMs / POLL_MS) + 1;
+  for (let attempt = 0; attempt < maxAttempts && Date.now() < deadline; attempt += 1) {
+    if (exited) break;
+    const greeting = await tryGreeting(host, launch.port, Math.max(1, deadline - Date.now()));
+    if (greeting !== undefined && !exited) {
+      return { state: 'running', pid: child.pid!, greeting, child, cleanup };
+    }
+    if (exited) break;
+    await Promise.race([exitPromise, delay(POLL_MS)]);
+  }
+  if (exited) {
+    // 'exit' can fire before the stdio pipes drain; the fd-0 file is complete either way.
+    const fd0Text = readFd0();
+    cleanup();
+    return {
+      state: 'refused',
+      oops: parseOops(fd0Text),
+      output: fd0Text + captured,
+      exitCode: exited.code,
+      signal: exited.signal,
+    };
+  }
+  return { state: 'timeout', pid: child.pid, output: readFd0() + captured, child, cleanup };
+}
+
+/** Stop a daemon started by startVsftpd (by its PID / process group); waits for its exit. */
+export async function stopVsftpd(started: VsftpdStartup): Promise<void> {
+  if (started.state === 'refused') return;
+  const { child } = started;
+  if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    signalGroup(child.pid, 'SIGTERM');
+    const stopped = await Promise.race([exit.then(() => true), delay(5_000).then(() => false)]);
+    if (!stopped) {
+      signalGroup(child.pid, 'SIGKILL');
+      await Promise.race([exit, delay(5_000)]);
+    }
+  }
+  started.cleanup();
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** "500 OOPS: msg\r\n" → "msg". */
+export function parseOops(fd0Text: string): string | undefined {
+  const m = /500 OOPS: ([^\n]*?)\r?\n|500 OOPS: ([^\n]*)$/.exec(fd0Text);
+  if (!m) return undefined;
+  // Only the CRLF that bug() appends is stripped: a CR inside the message is the daemon's
+  // (a name read from a CRLF file carries it).
+  return m[1] ?? m[2] ?? '';
+}
+
+/** Connect once; resolve the first reply line, or undefined if nothing is listening yet. */
+function tryGreeting(host: string, port: number, budgetMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    let buf = Buffer.alloc(0);
+    let done = false;
+    const text = (): string => buf.toString('utf8').replace(/\r?\n?$/, '');
+    const finish = (v: string | undefined): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(v);
+    };
+    // Bounds a connect that hangs (it should not on loopback); the caller's loop decides.
+    const timer = setTimeout(() => finish(buf.length > 0 ? text() : undefined), Math.min(budgetMs, 10_000));
+    sock.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const nl = buf.indexOf(0x0a);
+      if (nl !== -1) {
+        buf = buf.subarray(0, nl + 1);
+        finish(text());
+      }
+    });
+    sock.on('error', () => finish(undefined));
+    sock.on('close', () => finish(buf.length > 0 ? text() : undefined));
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface StartupProbe {
+  /** The config text the daemon loaded (with the port filled in). */
+  content: Buffer;
+  port: number;
+  result: Exclude<VsftpdStartup, { child: ChildProcess }> | { state: 'running'; pid: number; greeting: string } | { state: 'timeout'; output: string };
+}
+
+/**
+ * Write `config` (or `config(port)`) to a root-owned temp file, start vsftpd on a fresh
+ * port, record whether it refused or greeted, and stop it. If the port was taken by someone
+ * else in the meantime ("could not bind"), try again with another port (bounded).
+ */
+export async function probeVsftpdStartup(
+  config: string | Buffer | ((port: number) => string | Buffer),
+  options: {
+    host?: string;
+    /** Overrides for a given port; default foregroundOverrides(port). */
+    overrides?: (port: number) => VsftpdOverrides;
+    timeoutMs?: number;
+    attempts?: number;
+  } = {},
+): Promise<StartupProbe> {
+  const host = options.host ?? '127.0.0.1';
+  const attempts = options.attempts ?? 3;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-conf-'));
+  try {
+    let last: StartupProbe | undefined;
+    for (let i = 0; i < attempts; i += 1) {
+      const port = await freePort(host);
+      const raw = typeof config === 'function' ? config(port) : config;
+      const content = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+      const file = path.join(dir, `vsftpd-${i}.conf`);
+      writeFileSync(file, content, { mode: 0o600 });
+      const started = await startVsftpd({
+        configFile: file,
+        port,
+        host,
+        overrides: (options.overrides ?? foregroundOverrides)(port),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      await stopVsftpd(started);
+      last = {
+        content,
+        port,
+        result:
+          started.state === 'running'
+            ? { state: 'running', pid: started.pid, greeting: started.greeting }
+            : started.state === 'timeout'
+              ? { state: 'timeout', output: started.output }
+              : started,
+      };
+      const bindLost = started.state === 'refused' && /could not bind listening/.test(started.oops ?? '');
+      if (!bindLost) break;
+    }
+    return last!;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An option name no build knows, used to stop the daemon right after it parsed everything. */
+export const PARSE_SENTINEL = 'ftps_audit_end_of_options';
+
+export type ParseCheck =
+  | { ok: true }
+  | { ok: false; oops: string | undefined; output: string; exitCode: number | null };
+
+/**
+ * Let the real daemon parse `args` (config files and `-oNAME=VALUE` options, in order) and
+ * nothing more: an unknown sentinel option is appended, so vsftpd always stops right after
+ * parsing, before it binds, forks or loads certificates. ok means every argument parsed;
+ * otherwise `oops` is the first parse error, exactly as the daemon words it.
+ */
+export async function checkVsftpdParses(args: readonly string[], timeoutMs = 10_000): Promise<ParseCheck> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-parse-'));
+  const fd0Path = path.join(workDir, 'fd0');
+  const fd0 = openSync(fd0Path, 'w+');
+  try {
+    const child = spawn(VSFTPD_BINARY, [...args, `-o${PARSE_SENTINEL}=1`], { stdio: [fd0, 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    const exit = await new Promise<{ code: number | null } | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code });
+      });
+      child.once('error', () => {
+        clearTimeout(timer);
+        resolve({ code: null });
+      });
+    });
+    if (!exit) {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      return { ok: false, oops: undefined, output: 'timed out', exitCode: null };
+    }
+    const out = readFileSync(fd0Path, 'utf8');
+    const oops = parseOops(out);
+    if (oops === `unrecognised variable in config file: ${PARSE_SENTINEL}`) return { ok: true };
+    return { ok: false, oops, output: out + stderr, exitCode: exit.code };
+  } finally {
+    closeSync(fd0);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}

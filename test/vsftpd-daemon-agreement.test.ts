@@ -1,0 +1,190 @@
+/**
+ * Agreement between our vsftpd.conf parser (debian flavor) and Debian's real vsftpd 3.0.3.
+ *
+ * For every config of the corpus the real daemon is started on loopback with a fresh port,
+ * overriding only foreground mode, port and listen address (-o options after the file). The
+ * daemon either exits with "500 OOPS: ..." on fd 0 (refuses) or greets on connect (starts);
+ * whichever event comes first decides, no timing threshold. Our parser must predict that
+ * exactly, name the same first error the daemon prints, and compute the values the daemon
+ * visibly uses (listen port, banner).
+ *
+ * A second suite checks the Debian option table itself against the binary: every name we
+ * list is accepted with the type we say, and every name of other builds is refused.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VsftpdConfig } from '../src/model/vsftpd.js';
+import { firstStartupFailure, optionTable, parseVsftpdConf } from '../src/parsers/vsftpd/index.js';
+import { VSFTPD_CORPUS, type CorpusCase, type CorpusContext } from './fixtures/vsftpd-corpus/cases.js';
+import {
+  checkVsftpdParses,
+  ensureVsftpdRuntimeDirs,
+  foregroundOverrides,
+  freePort,
+  probeVsftpdStartup,
+  vsftpdPrerequisites,
+  type StartupProbe,
+} from './helpers/vsftpd-daemon.js';
+
+const PARALLEL = 4;
+
+/** Run `work` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next;
+      next += 1;
+      results[i] = await work(items[i]!);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+interface CaseRun {
+  probe: StartupProbe;
+  ctx: CorpusContext;
+  config: VsftpdConfig;
+}
+
+describe('vsftpd.conf parser agrees with the real vsftpd (Debian 3.0.3)', () => {
+  const runs = new Map<string, CaseRun>();
+  let scratch = '';
+
+  beforeAll(async () => {
+    const missing = vsftpdPrerequisites();
+    if (missing) throw new Error(`cannot run the agreement test: ${missing}`);
+    ensureVsftpdRuntimeDirs();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-corpus-'));
+    const certFile = path.join(scratch, 'cert.pem');
+    const keyFile = path.join(scratch, 'key.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost'],
+      { stdio: 'ignore', timeout: 60_000 },
+    );
+
+    await pool(VSFTPD_CORPUS, PARALLEL, async (c) => {
+      const otherPort = await freePort();
+      let ctx: CorpusContext | undefined;
+      const probe = await probeVsftpdStartup(
+        (port) => {
+          ctx = { port, otherPort, certFile, keyFile, tmpDir: scratch };
+          return c.body(ctx);
+        },
+        {
+          host: c.ipv6 ? '::1' : '127.0.0.1',
+          overrides: (port) => foregroundOverrides(c.portInBody ? undefined : port),
+          timeoutMs: 30_000,
+        },
+      );
+      // Parse exactly the bytes the daemon loaded.
+      const config = parseVsftpdConf(probe.content, `corpus/${c.id}.conf`, 'debian');
+      runs.set(c.id, { probe, ctx: ctx!, config });
+    });
+  }, 300_000);
+
+  afterAll(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('has at least 60 configs, with both outcomes represented', () => {
+    expect(VSFTPD_CORPUS.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(VSFTPD_CORPUS.map((c) => c.id)).size).toBe(VSFTPD_CORPUS.length);
+    expect(VSFTPD_CORPUS.filter((c) => c.daemon === 'refuses').length).toBeGreaterThan(20);
+    expect(VSFTPD_CORPUS.filter((c) => c.daemon === 'starts').length).toBeGreaterThan(20);
+  });
+
+  it.each(VSFTPD_CORPUS.map((c) => [c.id, c] as const))('%s', (_id, c: CorpusCase) => {
+    const run = runs.get(c.id);
+    expect(run, 'the case ran').toBeDefined();
+    const { probe, ctx, config } = run!;
+    const { result } = probe;
+    expect(result.state, `daemon neither refused nor greeted: ${'output' in result ? result.output : ''}`).not.toBe('timeout');
+    const daemonRefused = result.state === 'refused';
+
+    // The agreement itself.
+    const first = firstStartupFailure(config);
+    expect(
+      config.refusesToStart,
+      `parser says ${config.refusesToStart ? 'refuses' : 'starts'}, daemon ${daemonRefused ? `refused: ${result.state === 'refused' ? result.oops : ''}` : 'started'}; issues: ${JSON.stringify(config.issues.map((i) => [i.code, i.fatal, i.location.line]))}`,
+    ).toBe(daemonRefused);
+    // The corpus says what each case is meant to show; a harness mistake would show here.
+    expect(daemonRefused ? 'refuses' : 'starts').toBe(c.daemon);
+
+    if (result.state === 'refused') {
+      expect(result.exitCode).toBe(2);
+      expect(first?.daemonMessage, 'the first fatal issue names what the daemon prints').toBe(result.oops);
+    } else if (result.state === 'running') {
+      if (c.greeting !== undefined) expect(result.greeting).toBe(c.greeting);
+      if (result.greeting.startsWith('220')) {
+        const banner = config.effective('ftpd_banner')?.value;
+        expect(result.greeting).toBe(typeof banner === 'string' ? `220 ${banner}` : '220 (vsFTPd 3.0.3)');
+      }
+      if (c.portInBody) expect(config.effective('listen_port')?.value, 'the daemon listens where the parser says').toBe(probe.port);
+    }
+
+    // The parser names the defect the case is about (and nothing on clean configs).
+    const codes = config.issues.map((i) => i.code);
+    if (c.codes.length === 0) expect(config.issues.map((i) => `${i.code}: ${i.message}`)).toEqual([]);
+    for (const code of c.codes) expect(codes, `expected a ${code} issue`).toContain(code);
+
+    for (const [option, want] of Object.entries(c.effective ?? {})) {
+      const expected = typeof want === 'function' ? want(ctx) : want;
+      expect(config.effective(option)?.value, `effective ${option}`).toEqual(expected);
+    }
+  });
+
+  it('agrees on every config', () => {
+    const disagree = VSFTPD_CORPUS.filter((c) => {
+      const r = runs.get(c.id);
+      return !r || r.probe.result.state === 'timeout' || r.config.refusesToStart !== (r.probe.result.state === 'refused');
+    }).map((c) => c.id);
+    // Printed so that a CI log carries the figure.
+    console.log(`vsftpd agreement: ${VSFTPD_CORPUS.length} configs, ${VSFTPD_CORPUS.length - disagree.length} agree${disagree.length ? `, disagree: ${disagree.join(', ')}` : ''}`);
+    expect(disagree).toEqual([]);
+  });
+});
+
+describe('the Debian option table matches /usr/sbin/vsftpd', () => {
+  beforeAll(() => {
+    const missing = vsftpdPrerequisites();
+    if (missing) throw new Error(`cannot check the option table: ${missing}`);
+  });
+
+  /**
+   * What the binary thinks a name is: unknown ("unrecognised variable" on a non-empty value),
+   * bool ("bad bool" on "X"), uint ("missing value" on an empty value) or string (accepts both).
+   */
+  async function binaryType(name: string): Promise<string> {
+    const withX = await checkVsftpdParses([`-o${name}=X`]);
+    if (!withX.ok) {
+      if (withX.oops === `unrecognised variable in config file: ${name}`) return 'unknown';
+      if (withX.oops === `bad bool value in config file for: ${name}`) return 'bool';
+      return `? ${withX.oops ?? withX.output}`;
+    }
+    const empty = await checkVsftpdParses([`-o${name}=`]);
+    if (!empty.ok) return empty.oops === `missing value in config file for: ${name}` ? 'uint' : `? ${empty.oops}`;
+    return 'string';
+  }
+
+  it('every debian option exists in the binary with the same type', async () => {
+    const table = [...optionTable('debian').values()];
+    expect(table.length).toBe(135);
+    const types = await pool(table, 8, async (spec) => [spec.name, spec.type, await binaryType(spec.name)] as const);
+    expect(types.filter(([, ours, theirs]) => ours !== theirs)).toEqual([]);
+  }, 120_000);
+
+  it('options of the other builds are unknown to it', async () => {
+    const debian = optionTable('debian');
+    const foreign = [...optionTable('rhel').keys(), ...optionTable('upstream').keys()].filter((n) => !debian.has(n));
+    expect(foreign.length).toBeGreaterThanOrEqual(12);
+    const types = await pool([...new Set([...foreign, 'ssl_ciphersuites'])], 8, async (n) => [n, await binaryType(n)] as const);
+    expect(types.filter(([, t]) => t !== 'unknown')).toEqual([]);
+  }, 60_000);
+});
