@@ -4,12 +4,18 @@ import type { Location } from '../../model/location.js';
 /** Options whose numbers are permission bits: shown in octal, as an operator thinks of them. */
 const OCTAL_OPTIONS = /(_umask|_mode)$/;
 
+/** 022, 027, 0640: octal with the leading 0 vsftpd needs to read it as octal. */
+export function toOctal(n: number): string {
+  const digits = n.toString(8).padStart(3, '0');
+  return digits.startsWith('0') ? digits : `0${digits}`;
+}
+
 /** How a value reads to an operator: YES/NO, octal modes, "(unset)". */
 export function displayValue(ev: EffectiveValue): string {
   if (ev.value === null) return '(unset)';
   if (typeof ev.value === 'boolean') return ev.value ? 'YES' : 'NO';
   if (typeof ev.value === 'number' && OCTAL_OPTIONS.test(ev.option)) {
-    const octal = `0${ev.value.toString(8).padStart(3, '0')}`;
+    const octal = toOctal(ev.value);
     const raw = ev.directive?.rawValue?.trim();
     // local_umask=22 is decimal 22 (= 026), a classic trap: show both readings.
     if (raw !== undefined && raw !== octal && !raw.startsWith('0')) return `${raw} (read as decimal ${ev.value} = octal ${octal})`;

@@ -1,7 +1,7 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
 import type { EffectiveValue, VsftpdConfig, VsftpdValue } from '../../model/vsftpd.js';
-import { assumptionsFor, describeSource, displayValue, evidenceOf, locationOf } from './describe.js';
+import { assumptionsFor, describeSource, displayValue, evidenceOf, locationOf, toOctal } from './describe.js';
 
 /**
  * The generic option assertion: most vsftpd rules are "option X must compare to Y, when
@@ -52,7 +52,7 @@ function normalise(expected: unknown, ev: EffectiveValue): unknown {
 function display(expected: unknown, ev: EffectiveValue): string {
   if (typeof expected === 'boolean') return expected ? 'YES' : 'NO';
   if (Array.isArray(expected)) return expected.map((e) => display(normalise(e, ev), ev)).join(' or ');
-  if (typeof expected === 'number' && /(_umask|_mode)$/.test(ev.option)) return `0${expected.toString(8).padStart(3, '0')}`;
+  if (typeof expected === 'number' && /(_umask|_mode)$/.test(ev.option)) return toOctal(expected);
   return String(expected);
 }
 
