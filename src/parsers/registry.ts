@@ -8,6 +8,9 @@ import type { ArtifactParser } from './types.js';
  */
 const loaders: Partial<Record<ArtifactKind, () => Promise<ArtifactParser>>> = {
   'vsftpd-conf': async () => (await import('./vsftpd/index.js')).parser,
+  'iptables-save': async () => (await import('./iptables/index.js')).saveParser,
+  'iptables-script': async () => (await import('./iptables/index.js')).scriptParser,
+  nftables: async () => (await import('./nftables/index.js')).parser,
   x509: async () => (await import('./x509/index.js')).parser,
 };
 
