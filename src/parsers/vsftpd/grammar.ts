@@ -218,18 +218,11 @@ export function parseUint(value: string): UintParse {
   // cast to int keeps the low 32 bits, and vsftpd then casts to unsigned int.
   const LONG_MAX = (1n << 63n) - 1n;
   const LONG_MIN = -(1n << 63n);
-  let n = BigInt(digits);
-  if (negative) n = -n;
-  let outOfRange = false;
-  if (n > LONG_MAX) {
-    n = LONG_MAX;
-    outOfRange = true;
-  } else if (n < LONG_MIN) {
-    n = LONG_MIN;
-    outOfRange = true;
-  }
-  const asInt = BigInt.asIntN(32, n);
-  if (asInt !== n) outOfRange = true;
+  const written = negative ? -BigInt(digits) : BigInt(digits);
+  const n = written > LONG_MAX ? LONG_MAX : written < LONG_MIN ? LONG_MIN : written;
+  // Out of range = the daemon ends up with a different number than the one written (a
+  // negative that fits in an int is reported as negative instead).
+  const outOfRange = negative ? written < -(1n << 31n) : written > 0xffffffffn;
   return {
     value: Number(BigInt.asUintN(32, n)),
     base: 10,
