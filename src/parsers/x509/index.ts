@@ -47,7 +47,7 @@ export function parseX509(input: ParserInput): ParserOutput {
       : 'neither PEM nor DER: not a certificate, key or PKCS#12 file');
   }
   if (file.certificates.length === 0 && file.privateKeys.length === 0 && file.problemCount === 0 && !file.pkcs12) {
-    problem('x509/no-material', 'no certificate or private key found in this file', {}, 'warning');
+    problem('x509/no-material', 'no certificate or private key found in this file', {}, 'info');
   }
   if (file.privateKeys.some((k) => !k.encrypted)) file.git = gitStatusOf(artifact.absPath);
   return { models: { x509: [file] }, diagnostics };
