@@ -55,6 +55,9 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   // Name only: an empty or comment-only vsftpd.conf is still a vsftpd.conf (all defaults).
   if (/^vsftpd.*\.conf$/.test(base)) return { kind: 'vsftpd-conf', by: 'name' };
   if (/^rules\.v[46]$/.test(base)) return { kind: 'iptables-save', by: 'name' };
+  // A text file named like a certificate or key that holds no PEM block (garbage, a broken
+  // BEGIN line): the x509 parser reports it as one located diagnostic instead of skipping it.
+  if (X509_NAMES.test(base) && !/\.csr$/i.test(base)) return { kind: 'x509', by: 'name' };
   if (/^nftables\.conf$/.test(base)) return { kind: 'nftables', by: 'name' };
   return undefined;
 }
