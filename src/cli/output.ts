@@ -7,6 +7,7 @@ export interface OutputRequest {
   file?: string;
 }
 
+// Kept here (not imported from report/formats) so flag parsing loads no renderer.
 const FORMAT_NAMES = ['text', 'json', 'sarif', 'html', 'junit'];
 
 /**
@@ -36,16 +37,8 @@ export interface RenderContext {
 }
 
 export async function render(format: string, report: ScanReport, ctx: RenderContext): Promise<string> {
-  switch (format) {
-    case 'text':
-      return (await import('../report/text.js')).renderText(report, { color: ctx.color, showPasses: ctx.showPasses });
-    case 'json':
-      return (await import('../report/json.js')).renderJson(report);
-    default: {
-      const { renderFormat } = await import('../report/formats.js');
-      return renderFormat(format, report);
-    }
-  }
+  const { renderFormat } = await import('../report/formats.js');
+  return renderFormat(format, report, { color: ctx.color, showPasses: ctx.showPasses });
 }
 
 export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: RenderContext): Promise<void> {
