@@ -12,7 +12,7 @@
  * list is accepted with the type we say, and every name of other builds is refused.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,4 +187,86 @@ describe('the Debian option table matches /usr/sbin/vsftpd', () => {
     const types = await pool([...new Set([...foreign, 'ssl_ciphersuites'])], 8, async (n) => [n, await binaryType(n)] as const);
     expect(types.filter(([, t]) => t !== 'unknown')).toEqual([]);
   }, 60_000);
+});
+
+/**
+ * Generated configs (seeded, reproducible): lines built from the fragments people get wrong,
+ * parsed by the real daemon only (checkVsftpdParses: it stops right after parsing). The
+ * daemon's first parse error, or its silence, must be exactly what the parser predicts.
+ */
+describe('generated configs: parse verdict and first error match the daemon', () => {
+  const COUNT = 400;
+  const SEED = 20261125;
+
+  function generator(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      // mulberry32
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function makeConfig(rand: () => number): Buffer {
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const debian = [...optionTable('debian').values()];
+    const foreign = ['ssl_tlsv1_2', 'ssl_ciphersuites', 'bind_retries', 'dh_param_file', 'foo_bar', 'SSL_ENABLE', 'Listen', 'ssl_enabled', ''];
+    const goodValue = { bool: ['YES', 'no', 'True', 'FALSE', '1', '0'], uint: ['5', '022', '0', '300', '65535'], string: ['/etc/x', 'a b', '', 'HIGH'] };
+    const anyValue = ['YES', 'off', '"YES"', 'NO ', 'NO\t', 'YES # c', '5', '05', '089', '0o7', '-1', 'abc', ' 7', '', 'a=b', 'NO\0junk', '4294967296', '\xa0YES'];
+    const lines: string[] = [];
+    const n = 1 + Math.floor(rand() * 6);
+    for (let i = 0; i < n; i += 1) {
+      const r = rand();
+      if (r < 0.08) {
+        lines.push(pick(['', '   ', '#x', '# a=b', '\t', '#ftps-audit-ignore vsftpd/x why']));
+      } else if (r < 0.7) {
+        const spec = pick(debian);
+        lines.push(`${spec.name}=${pick(goodValue[spec.type])}`);
+      } else {
+        const name = rand() < 0.6 ? pick(debian).name : pick(foreign);
+        const prefix = pick(['', '', '', ' ', '\t', '#', ' #', ';', '[', '\v']);
+        const sep = pick(['=', '=', '=', ' =', '= ', ' = ', '', '\t=']);
+        const suffix = pick(['', '', '', '\r', ' ', '\t']);
+        lines.push(`${prefix}${name}${sep}${pick(anyValue)}${suffix}`);
+      }
+    }
+    return Buffer.from(`${lines.join('\n')}\n`, 'latin1');
+  }
+
+  it(`${COUNT} configs from seed ${SEED}`, async () => {
+    const missing = vsftpdPrerequisites();
+    if (missing) throw new Error(`cannot run: ${missing}`);
+    const rand = generator(SEED);
+    const configs = Array.from({ length: COUNT }, () => makeConfig(rand));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-gen-'));
+    try {
+      const verdicts = await pool(configs.map((content, i) => ({ content, i })), 8, async ({ content, i }) => {
+        const file = path.join(dir, `gen-${i}.conf`);
+        writeFileSync(file, content, { mode: 0o600 });
+        const daemon = await checkVsftpdParses([file]);
+        const config = parseVsftpdConf(content, `gen-${i}.conf`, 'debian');
+        const predicted = config.issues.find((x) => x.fatal && x.code !== 'listen-both');
+        return { i, content, daemon, predicted };
+      });
+      const mismatches = verdicts.filter(({ daemon, predicted }) =>
+        daemon.ok ? predicted !== undefined : predicted?.daemonMessage !== daemon.oops,
+      );
+      const accepted = verdicts.filter((v) => v.daemon.ok).length;
+      console.log(`vsftpd generated configs: ${COUNT}, daemon accepted ${accepted}, refused ${COUNT - accepted}, mismatches ${mismatches.length}`);
+      expect(accepted).toBeGreaterThan(COUNT / 10);
+      expect(COUNT - accepted).toBeGreaterThan(COUNT / 10);
+      expect(
+        mismatches.slice(0, 5).map((m) => ({
+          config: m.content.toString('latin1'),
+          daemon: m.daemon.ok ? 'parsed' : m.daemon.oops,
+          parser: m.predicted?.daemonMessage ?? 'parsed',
+        })),
+      ).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
