@@ -212,3 +212,48 @@ export class TestPki {
     return out;
   }
 }
+
+// ---- Inventories built from real files with the real parsers (for calling checks directly) ----
+
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { Inventory, ScanSettings } from '../../src/model/inventory.js';
+import type { Artifact } from '../../src/model/artifact.js';
+import type { VsftpdConfig } from '../../src/model/vsftpd.js';
+import type { X509File } from '../../src/model/x509.js';
+import { parseX509 } from '../../src/parsers/x509/index.js';
+import { parseVsftpdConf } from '../../src/parsers/vsftpd/index.js';
+
+export function settingsFor(root: string, partial: Partial<ScanSettings> = {}): ScanSettings {
+  return { flavor: 'debian', now: new Date(), roots: [root], hostnames: [], expiryWarningDays: 30, live: false, ...partial };
+}
+
+/**
+ * An inventory of the given files under root: x509 files through the x509 parser, files
+ * named *.conf through the vsftpd parser. Paths are relative to root.
+ */
+export function inventoryOf(root: string, files: string[], partial: Partial<ScanSettings> = {}): Inventory {
+  const settings = settingsFor(root, partial);
+  const artifacts: Artifact[] = [];
+  const x509: X509File[] = [];
+  const vsftpd: VsftpdConfig[] = [];
+  const diagnostics: Inventory['diagnostics'] = [];
+  for (const rel of files) {
+    const absPath = path.join(root, rel);
+    const content = readFileSync(absPath);
+    const st = statSync(absPath);
+    const isConf = rel.endsWith('.conf');
+    const artifact: Artifact = {
+      path: rel, absPath, kind: isConf ? 'vsftpd-conf' : 'x509', size: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'), mode: st.mode, classifiedBy: 'name',
+    };
+    artifacts.push(artifact);
+    if (isConf) vsftpd.push(parseVsftpdConf(content, rel, settings.flavor));
+    else {
+      const out = parseX509({ artifact, content, settings });
+      x509.push(...(out.models.x509 ?? []));
+      diagnostics.push(...out.diagnostics);
+    }
+  }
+  return { settings, artifacts, models: { x509, vsftpd }, diagnostics };
+}
