@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ import {
   freePort,
   probeVsftpdStartup,
   vsftpdPrerequisites,
+  withVsftpd,
   type StartupProbe,
 } from './helpers/vsftpd-daemon.js';
 
@@ -269,4 +271,70 @@ describe('generated configs: parse verdict and first error match the daemon', ()
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('the vsftpd test helper itself', () => {
+  function ftpExchange(host: string, port: number, command: string): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host, port });
+      const lines: string[] = [];
+      let buf = '';
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new Error(`no reply: ${JSON.stringify(lines)}`));
+      }, 15_000);
+      sock.setEncoding('utf8');
+      sock.on('data', (d: string) => {
+        buf += d;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) !== -1) {
+          lines.push(buf.slice(0, nl).replace(/\r$/, ''));
+          buf = buf.slice(nl + 1);
+          if (lines.length === 1) sock.write(`${command}\r\n`);
+          if (lines.length === 2) {
+            clearTimeout(timer);
+            sock.end();
+            resolve(lines);
+          }
+        }
+      });
+      sock.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('withVsftpd runs a daemon we can talk to, then stops it by PID', async () => {
+    ensureVsftpdRuntimeDirs();
+    let pid = 0;
+    const replies = await withVsftpd('listen=YES\nftpd_banner=helper test\n', async (d) => {
+      pid = d.pid;
+      expect(d.greeting).toBe('220 helper test');
+      return ftpExchange(d.host, d.port, 'QUIT');
+    });
+    expect(replies).toEqual(['220 helper test', '221 Goodbye.']);
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('withVsftpd reports a refusal with the daemon’s own words', async () => {
+    await expect(withVsftpd('listen=YES\nssl_tlsv1_2=YES\n', async () => 'ran')).rejects.toThrow(
+      'vsftpd refused to start: unrecognised variable in config file: ssl_tlsv1_2 (exit 2)',
+    );
+  });
+
+  it('checkVsftpdParses: ok for a good file, the first error otherwise', async () => {
+    expect(await checkVsftpdParses(['-olisten=YES', '-ossl_enable=no'])).toEqual({ ok: true });
+    expect(await checkVsftpdParses(['-ossl_enable=NO ', '-ofoo=1'])).toMatchObject({ ok: false, oops: 'bad bool value in config file for: ssl_enable' });
+  });
 });

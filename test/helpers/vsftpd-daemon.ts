@@ -17,8 +17,14 @@
  *   const d = await startVsftpd({ configFile, port, overrides: foregroundOverrides(port) });
  *   try { if (d.state === 'running') ...use 127.0.0.1:port... } finally { await stopVsftpd(d); }
  *
- * or, when only the startup verdict matters, `probeVsftpdStartup()` which writes the config,
- * picks a free port, retries if another process grabbed the port, and always stops the daemon.
+ * or let the helper write the config, pick the port (retrying if another process grabbed it)
+ * and always stop the daemon:
+ *
+ *   await withVsftpd((port) => 'listen=YES\n', async ({ host, port }) => { ... });   // use it
+ *   const { result } = await probeVsftpdStartup('listen=YES\nfoo=1\n');           // verdict only
+ *
+ * `checkVsftpdParses()` asks the daemon only to parse (it stops before binding): the fastest
+ * way to learn whether a config file or -o option is accepted, and the daemon's exact error.
  *
  * Requirements (checked by `vsftpdPrerequisites()`): the binary, running as root (vsftpd
  * refuses otherwise), the config file a regular file owned by root, and Debian's
@@ -243,63 +249,116 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The outcome of a start attempt once the daemon is stopped again (no process handle). */
+export type StartupVerdict =
+  | Extract<VsftpdStartup, { state: 'refused' }>
+  | { state: 'running'; pid: number; greeting: string }
+  | { state: 'timeout'; output: string };
+
 export interface StartupProbe {
-  /** The config text the daemon loaded (with the port filled in). */
+  /** The config bytes the daemon loaded (with the port filled in). */
   content: Buffer;
   port: number;
-  result: Exclude<VsftpdStartup, { child: ChildProcess }> | { state: 'running'; pid: number; greeting: string } | { state: 'timeout'; output: string };
+  result: StartupVerdict;
 }
 
+export interface ConfigLaunchOptions {
+  /** Default 127.0.0.1; '::1' for listen_ipv6 configs. */
+  host?: string;
+  /** Overrides for a given port; default foregroundOverrides(port). */
+  overrides?: (port: number) => VsftpdOverrides;
+  timeoutMs?: number;
+  /** Start attempts when the port is taken meanwhile ("could not bind"); default 3. */
+  attempts?: number;
+}
+
+type ConfigSource = string | Buffer | ((port: number) => string | Buffer);
+
 /**
- * Write `config` (or `config(port)`) to a root-owned temp file, start vsftpd on a fresh
- * port, record whether it refused or greeted, and stop it. If the port was taken by someone
- * else in the meantime ("could not bind"), try again with another port (bounded).
+ * Write the config to a root-owned temp file and start vsftpd on a fresh port; retries with
+ * another port when someone else took it in between. The caller owns the returned daemon
+ * (stopVsftpd) and must call `removeConfig` afterwards.
  */
-export async function probeVsftpdStartup(
-  config: string | Buffer | ((port: number) => string | Buffer),
-  options: {
-    host?: string;
-    /** Overrides for a given port; default foregroundOverrides(port). */
-    overrides?: (port: number) => VsftpdOverrides;
-    timeoutMs?: number;
-    attempts?: number;
-  } = {},
-): Promise<StartupProbe> {
+async function launchFromConfig(
+  config: ConfigSource,
+  options: ConfigLaunchOptions,
+): Promise<{ started: VsftpdStartup; content: Buffer; port: number; configFile: string; removeConfig: () => void }> {
   const host = options.host ?? '127.0.0.1';
   const attempts = options.attempts ?? 3;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vsftpd-conf-'));
+  const removeConfig = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    let last: StartupProbe | undefined;
-    for (let i = 0; i < attempts; i += 1) {
+    for (let i = 0; ; i += 1) {
       const port = await freePort(host);
       const raw = typeof config === 'function' ? config(port) : config;
       const content = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-      const file = path.join(dir, `vsftpd-${i}.conf`);
-      writeFileSync(file, content, { mode: 0o600 });
+      const configFile = path.join(dir, `vsftpd-${i}.conf`);
+      writeFileSync(configFile, content, { mode: 0o600 });
       const started = await startVsftpd({
-        configFile: file,
+        configFile,
         port,
         host,
         overrides: (options.overrides ?? foregroundOverrides)(port),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
-      await stopVsftpd(started);
-      last = {
-        content,
-        port,
-        result:
-          started.state === 'running'
-            ? { state: 'running', pid: started.pid, greeting: started.greeting }
-            : started.state === 'timeout'
-              ? { state: 'timeout', output: started.output }
-              : started,
-      };
       const bindLost = started.state === 'refused' && /could not bind listening/.test(started.oops ?? '');
-      if (!bindLost) break;
+      if (!bindLost || i + 1 >= attempts) return { started, content, port, configFile, removeConfig };
     }
-    return last!;
+  } catch (err) {
+    removeConfig();
+    throw err;
+  }
+}
+
+/**
+ * Start vsftpd with `config` (or `config(port)`), record whether it refused or greeted, and
+ * stop it again. For startup verdicts; use withVsftpd to talk to a running daemon.
+ */
+export async function probeVsftpdStartup(config: ConfigSource, options: ConfigLaunchOptions = {}): Promise<StartupProbe> {
+  const { started, content, port, removeConfig } = await launchFromConfig(config, options);
+  try {
+    await stopVsftpd(started);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeConfig();
+  }
+  const result: StartupVerdict =
+    started.state === 'running'
+      ? { state: 'running', pid: started.pid, greeting: started.greeting }
+      : started.state === 'timeout'
+        ? { state: 'timeout', output: started.output }
+        : started;
+  return { content, port, result };
+}
+
+export interface RunningVsftpd {
+  host: string;
+  port: number;
+  pid: number;
+  /** The first line the daemon sent on the helper's own probe connection. */
+  greeting: string;
+  configFile: string;
+}
+
+/**
+ * Run `fn` against a real vsftpd started with `config` on a fresh loopback port, and stop the
+ * daemon afterwards whatever happens. Throws (with the daemon's 500 OOPS text) if it refuses
+ * to start. Example:
+ *
+ *   await withVsftpd((port) => `listen=YES\nssl_enable=YES\nrsa_cert_file=${cert}\n`, async (d) => {
+ *     // connect to d.host:d.port ...
+ *   });
+ */
+export async function withVsftpd<T>(config: ConfigSource, fn: (daemon: RunningVsftpd) => Promise<T>, options: ConfigLaunchOptions = {}): Promise<T> {
+  const { started, port, configFile, removeConfig } = await launchFromConfig(config, options);
+  try {
+    if (started.state === 'refused') {
+      throw new Error(`vsftpd refused to start: ${started.oops ?? started.output} (exit ${started.exitCode})`);
+    }
+    if (started.state === 'timeout') throw new Error(`vsftpd neither greeted nor exited: ${started.output}`);
+    return await fn({ host: options.host ?? '127.0.0.1', port, pid: started.pid, greeting: started.greeting, configFile });
+  } finally {
+    await stopVsftpd(started);
+    removeConfig();
   }
 }
 
