@@ -23,8 +23,8 @@ import {
   VSFTP_CONF_FILE_MAX,
   type RawLine,
 } from './grammar.js';
-import { interpretSetting, show } from './interpret.js';
-import { optionSpec } from './options.js';
+import { formatMode, interpretSetting, show } from './interpret.js';
+import { MODE_OPTIONS, optionSpec } from './options.js';
 
 export interface BuiltConfig {
   config: VsftpdConfig;
@@ -213,15 +213,16 @@ function duplicateIssues(assignments: Assignment[]): VsftpdSyntaxIssue[] {
         fatal: false,
         location: here.directive.location,
         related: earlier.map((a) => a.directive.location),
-        message: `${option} is set more than once (also on line${earlier.length > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${formatValue(last.value)}`,
+        message: `${option} is set more than once (also on line${earlier.length > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${formatValue(option, last.value)}`,
       });
     }
   }
   return out;
 }
 
-function formatValue(v: VsftpdValue): string {
+function formatValue(option: string, v: VsftpdValue): string {
   if (v === null) return '(unset)';
+  if (typeof v === 'number' && MODE_OPTIONS.has(option)) return formatMode(v);
   if (typeof v === 'boolean') return v ? 'YES' : 'NO';
   return String(v);
 }

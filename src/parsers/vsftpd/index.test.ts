@@ -300,3 +300,17 @@ describe('inline waivers', () => {
     ]);
   });
 });
+
+describe('mode options', () => {
+  it('a blank before an octal-looking umask hides the 0', () => {
+    const c = parse('local_umask= 022\n');
+    expect(c.issues.map((i) => i.code)).toEqual(['space-around-equals', 'octal-trap']);
+    expect(c.issues[1]!.message).toContain('hides its leading 0');
+    expect(c.effective('local_umask')!.value).toBe(22);
+  });
+
+  it('duplicates of a mode show the winner in octal', () => {
+    const c = parse('local_umask=077\nlocal_umask=022\n');
+    expect(c.issues[0]!.message).toContain('18 (octal 022)');
+  });
+});

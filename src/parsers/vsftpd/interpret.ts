@@ -222,10 +222,15 @@ function whyBadBool(value: string): string {
   return 'only YES/TRUE/1 and NO/FALSE/0 (any case, nothing else on the line) are booleans';
 }
 
+/** A mode or umask as people write it: 18 → "18 (octal 022)", 0 → "0". */
+export function formatMode(n: number): string {
+  return n === 0 ? '0' : `${n} (octal 0${n.toString(8)})`;
+}
+
 function interpretUint(name: string, value: string): LineOutcome {
   const p = parseUint(value);
   const findings: LineFinding[] = [];
-  const eff = (n: number): string => (MODE_OPTIONS.has(name) ? `${n} (octal 0${n.toString(8)})` : String(n));
+  const eff = (n: number): string => (MODE_OPTIONS.has(name) ? formatMode(n) : String(n));
   const note = (code: VsftpdSyntaxCode, message: string): void => {
     findings.push({ code, option: name, at: 'value', fatal: false, message });
   };
@@ -240,12 +245,9 @@ function interpretUint(name: string, value: string): LineOutcome {
       note('octal-trap', `${name}=${p.consumed}: a leading 0 makes vsftpd read it as octal, so it uses ${p.value}, not ${Number(p.consumed)}`);
     }
   } else {
+    const digits = p.consumed.slice(p.leadingBlank.length).replace(/^[+-]/, '');
     if (p.leadingBlank.length > 0 && !p.noDigits) {
-      const octalLooking = p.consumed.trimStart().replace(/^[+-]/, '').startsWith('0') && MODE_OPTIONS.has(name);
-      note(
-        'space-around-equals',
-        `blank after "=": vsftpd's atoi() skips it and uses ${eff(p.value)}${octalLooking ? ', but as a decimal number: the leading 0 no longer means octal' : ''}`,
-      );
+      note('space-around-equals', `blank after "=": vsftpd's atoi() skips it and uses ${eff(p.value)}`);
     }
     if (p.noDigits) {
       note('numeric-junk', `${name}=${shown.slice(1, -1)} is not a number; vsftpd's atoi() silently makes it 0`);
@@ -265,9 +267,12 @@ function interpretUint(name: string, value: string): LineOutcome {
       if (rest !== '\r') note('numeric-junk', `${name}=${shown.slice(1, -1)}: ${why}; vsftpd uses ${eff(p.value)}`);
     }
     if (!p.noDigits && MODE_OPTIONS.has(name) && p.value >= 8 && !p.negative) {
+      const why = digits.startsWith('0')
+        ? `the blank before ${digits} hides its leading 0 (octal is chosen only when the value's first byte is 0), so it is decimal`
+        : `${name}=${digits} has no leading 0, so it is decimal`;
       note(
         'octal-trap',
-        `${name}=${p.consumed.trim()} has no leading 0, so it is decimal ${p.value} = octal 0${p.value.toString(8)}${name.endsWith('umask') && p.value === 22 ? ' (not 022)' : ''}; write it with a leading 0`,
+        `${why} ${p.value} = octal 0${p.value.toString(8)}${name.endsWith('umask') && p.value === 22 ? ' (not 022)' : ''}; write it with a leading 0 right after "="`,
       );
     }
   }
