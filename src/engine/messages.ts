@@ -1,4 +1,26 @@
+type Data = Record<string, string | number | boolean> | undefined;
+type Compiled = (data: Data) => string;
+
+// Rule messages are few and formatted tens of thousands of times per scan: split each
+// template once into literal and placeholder parts.
+const compiled = new Map<string, Compiled>();
+
+function compile(template: string): Compiled {
+  const parts = template.split(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/);
+  if (parts.length === 1) return () => template;
+  return (data) => {
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const name = parts[i];
+      out += (data && name in data ? String(data[name]) : `{{${name}}}`) + parts[i + 1];
+    }
+    return out;
+  };
+}
+
 /** Fills {{name}} placeholders; an unknown name is left visible rather than silently blank. */
-export function formatMessage(template: string, data: Record<string, string | number | boolean> | undefined): string {
-  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) => (data && name in data ? String(data[name]) : whole));
+export function formatMessage(template: string, data: Data): string {
+  let fn = compiled.get(template);
+  if (!fn) compiled.set(template, (fn = compile(template)));
+  return fn(data);
 }

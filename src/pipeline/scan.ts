@@ -4,7 +4,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ScanReport } from '../model/report.js';
 import type { Artifact } from '../model/artifact.js';
 import { allChecks } from '../checks/index.js';
-import { loadCatalogue } from '../engine/catalogue.js';
+import { loadBuiltins } from '../engine/rules-bundle.js';
 import { BUILTIN_PACKS, loadPack, type Pack } from '../engine/packs.js';
 import { evaluate, planRuns } from '../engine/evaluate.js';
 import { summarise, summarisePacks } from '../engine/summary.js';
@@ -40,9 +40,10 @@ export function defaultSettings(partial: Partial<ScanSettings> = {}): ScanSettin
 /** Loads checks, the catalogue and the selected packs (validated) in one step. */
 export async function loadRuleSet(packNames: string[] = [...BUILTIN_PACKS]) {
   const checks = allChecks();
-  const catalogue = await loadCatalogue(checks);
+  const builtins = await loadBuiltins(checks);
+  const catalogue = builtins.catalogue;
   const packs: Pack[] = [];
-  for (const name of packNames) packs.push(await loadPack(name, catalogue, checks));
+  for (const name of packNames) packs.push(builtins.packs.get(name) ?? (await loadPack(name, catalogue, checks)));
   return { checks, catalogue, packs };
 }
 

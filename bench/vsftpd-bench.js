@@ -1,0 +1,91 @@
+// Scan throughput on trees of vsftpd.conf files, against `cat` and a bare Node reader,
+// and CLI start-up against bare `node -e 0`.
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, median, medianTime } from './lib.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'run.js');
+const TMP = path.join(ROOT, '.bench-tmp');
+
+// A deterministic generator (no Math.random) so every run scans the same bytes.
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+const VARIANTS = [
+  ['ssl_enable', ['YES', 'NO']],
+  ['force_local_data_ssl', ['YES', 'NO']],
+  ['local_umask', ['022', '027', '077', '22']],
+  ['require_ssl_reuse', ['YES', 'NO']],
+  ['idle_session_timeout', ['300', '600', '3600']],
+  ['anonymous_enable', ['NO', 'YES']],
+  ['pasv_min_port', ['40000', '50000', '1024']],
+  ['max_per_ip', ['5', '0', '10']],
+  ['ssl_tlsv1', ['NO', 'YES']],
+];
+
+/** Writes n vsftpd.conf files (samples mixed with seeded variations) under dir. */
+export function generateTree(dir, n) {
+  rmSync(dir, { recursive: true, force: true });
+  const bases = ['hardened', 'insecure', 'debian-stock'].map((s) => readFileSync(path.join(ROOT, 'samples', s, 'etc', 'vsftpd.conf'), 'utf8'));
+  const rnd = lcg(n);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(dir, `site${i % 100}`, `host${i}`, 'etc');
+    mkdirSync(sub, { recursive: true });
+    let text = bases[i % bases.length];
+    for (const [opt, values] of VARIANTS) {
+      if (rnd() < 0.3) text += `${opt}=${values[Math.floor(rnd() * values.length)]}\n`;
+    }
+    writeFileSync(path.join(sub, 'vsftpd.conf'), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return bytes;
+}
+
+export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
+  const out = { trees: [], startup: {} };
+  for (const n of sizes) {
+    const dir = path.join(TMP, `vsftpd-${n}`);
+    const bytes = generateTree(dir, n);
+    // Warm the page cache once so no contender pays for the disk.
+    medianTime(1, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
+    const cat = medianTime(runs, 'sh', ['-c', `find "${dir}" -type f -print0 | xargs -0 cat > /dev/null`]);
+    const nodeRead = medianTime(runs, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
+    const scanText = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null']);
+    const scanJson = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--format', 'json', '--output', '/dev/null']);
+    out.trees.push({
+      files: n,
+      megabytes: bytes / 1e6,
+      catSeconds: cat,
+      nodeReadSeconds: nodeRead,
+      scanTextSeconds: scanText,
+      scanJsonSeconds: scanJson,
+      filesPerSecond: n / scanText,
+      megabytesPerSecond: bytes / 1e6 / scanText,
+      ratioToNodeRead: scanText / nodeRead,
+      ratioToCat: scanText / cat,
+      msPerFile: (scanText * 1000) / n,
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const startupRuns = 10;
+  out.startup.nodeSeconds = medianTime(startupRuns, 'node', ['-e', '0']);
+  out.startup.cliSeconds = medianTime(startupRuns, 'node', [BIN, '--version']);
+  out.startup.ratio = out.startup.cliSeconds / out.startup.nodeSeconds;
+  return out;
+}
+
+export function printVsftpdBench(r) {
+  console.log('vsftpd.conf scan throughput (median of runs; text report to /dev/null)');
+  console.log('  files   MB     cat s   node-read s  scan s (text)  scan s (json)  files/s   MB/s   ×node-read  ×cat   ms/file');
+  for (const t of r.trees) {
+    console.log(
+      `  ${String(t.files).padEnd(7)} ${fmt(t.megabytes, 1).padEnd(6)} ${fmt(t.catSeconds).padEnd(7)} ${fmt(t.nodeReadSeconds).padEnd(12)} ${fmt(t.scanTextSeconds).padEnd(14)} ${fmt(t.scanJsonSeconds).padEnd(14)} ${fmt(t.filesPerSecond, 0).padEnd(9)} ${fmt(t.megabytesPerSecond, 1).padEnd(6)} ${fmt(t.ratioToNodeRead, 2).padEnd(11)} ${fmt(t.ratioToCat, 1).padEnd(6)} ${fmt(t.msPerFile, 3)}`,
+    );
+  }
+  console.log(`start-up: ftps-audit --version ${fmt(r.startup.cliSeconds)} s vs node -e 0 ${fmt(r.startup.nodeSeconds)} s = ${fmt(r.startup.ratio, 2)}×`);
+}
