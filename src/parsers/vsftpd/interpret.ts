@@ -196,7 +196,7 @@ function interpretBool(name: string, value: string, flavor: VsftpdFlavor): LineO
       message: `blank after "=": vsftpd does not trim, so ${show(value)} is not a boolean for ${name} (${oops})`,
     });
   }
-  return fatal({ ...base, code: 'bad-bool', message: `${name}=${show(value).slice(1, -1)}: ${whyBadBool(value)} (${oops})` });
+  return fatal({ ...base, code: 'bad-bool', message: `${name}=${show(value)}: ${whyBadBool(value)} (${oops})` });
 }
 
 /** Explain the common ways a boolean goes wrong, so the fix is obvious. */
@@ -238,9 +238,9 @@ function interpretUint(name: string, value: string): LineOutcome {
 
   if (p.base === 8) {
     if (/^[89]/.test(p.rest)) {
-      note('octal-trap', `${name}=${shown.slice(1, -1)}: a leading 0 makes it octal, and the octal parse stops silently at "${p.rest[0]}"; vsftpd uses ${eff(p.value)}`);
+      note('octal-trap', `${name}=${shown}: a leading 0 makes it octal, and the octal parse stops silently at "${p.rest[0]}"; vsftpd uses ${eff(p.value)}`);
     } else if (p.rest.length > 0) {
-      note('numeric-junk', `${name}=${shown.slice(1, -1)}: the octal parse stops silently at ${show(p.rest)}; vsftpd uses ${eff(p.value)}`);
+      note('numeric-junk', `${name}=${shown}: the octal parse stops silently at ${show(p.rest)}; vsftpd uses ${eff(p.value)}`);
     } else if (!MODE_OPTIONS.has(name) && p.consumed.length > 1 && p.value !== Number(p.consumed)) {
       note('octal-trap', `${name}=${p.consumed}: a leading 0 makes vsftpd read it as octal, so it uses ${p.value}, not ${Number(p.consumed)}`);
     }
@@ -250,11 +250,11 @@ function interpretUint(name: string, value: string): LineOutcome {
       note('space-around-equals', `blank after "=": vsftpd's atoi() skips it and uses ${eff(p.value)}`);
     }
     if (p.noDigits) {
-      note('numeric-junk', `${name}=${shown.slice(1, -1)} is not a number; vsftpd's atoi() silently makes it 0`);
+      note('numeric-junk', `${name}=${shown} is not a number; vsftpd's atoi() silently makes it 0`);
     } else if (p.negative) {
-      note('numeric-junk', `${name}=${shown.slice(1, -1)} is negative; vsftpd converts it to an unsigned number: ${p.value}`);
+      note('numeric-junk', `${name}=${shown} is negative; vsftpd converts it to an unsigned number: ${p.value}`);
     } else if (p.outOfRange) {
-      note('numeric-junk', `${name}=${shown.slice(1, -1)} is out of range; vsftpd truncates it to ${p.value}`);
+      note('numeric-junk', `${name}=${shown} is out of range; vsftpd truncates it to ${p.value}`);
     }
     if (!p.noDigits && p.rest.length > 0) {
       const rest = p.rest;
@@ -264,7 +264,7 @@ function interpretUint(name: string, value: string): LineOutcome {
           ? 'trailing blanks are ignored by atoi()'
           : `atoi() stops silently at ${show(rest)}`;
       // A CR from a CRLF line is harmless here: atoi() stops before it.
-      if (rest !== '\r') note('numeric-junk', `${name}=${shown.slice(1, -1)}: ${why}; vsftpd uses ${eff(p.value)}`);
+      if (rest !== '\r') note('numeric-junk', `${name}=${shown}: ${why}; vsftpd uses ${eff(p.value)}`);
     }
     if (!p.noDigits && MODE_OPTIONS.has(name) && p.value >= 8 && !p.negative) {
       const why = digits.startsWith('0')
