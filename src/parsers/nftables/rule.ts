@@ -115,8 +115,8 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
   const portRanges = (v: { op: string; elements: string[] }): PortRange[] | undefined => {
     const ranges: PortRange[] = [];
     for (const e of v.elements) {
-      const m = /^(\S+?)-(\S+)$/.exec(e);
       const one = (s: string) => (/^\d+$/.test(s) && Number(s) <= 65535 ? Number(s) : SERVICE_PORTS[s]);
+      const m = one(e) === undefined ? /^(\S+?)-(\S+)$/.exec(e) : null;
       if (m) {
         const a = one(m[1]!);
         const b = one(m[2]!);
