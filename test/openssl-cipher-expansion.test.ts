@@ -1,0 +1,221 @@
+// Truth test: our expansion of OpenSSL cipher strings against the real `openssl ciphers` of this
+// machine (Debian 12, OpenSSL 3.0.x), for a hand-picked corpus and for generated strings; and the
+// TLS 1.0/1.1 verdict against real handshakes (openssl s_server / s_client on loopback).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expandCipherString, type CipherStringExpansion } from '../src/tls/openssl-cipher-string.js';
+import { CIPHER_SUITES } from '../src/tls/suites.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// ------------------------------------------------------------------ the real openssl
+interface RealResult { failed: boolean; error: string; tls12: number[]; tls13: number[] }
+
+function runOpenssl(args: string[], timeoutMs = 10_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile('openssl', args, { timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    // s_client waits on stdin: give it none.
+    child.stdin?.end();
+  });
+}
+
+async function realCiphers(str: string, supportedOnly: boolean): Promise<RealResult> {
+  const { code, stdout, stderr } = await runOpenssl(['ciphers', ...(supportedOnly ? ['-s'] : []), '-V', '--', str]);
+  const codes = [...stdout.matchAll(/0x([0-9A-F]{2}),0x([0-9A-F]{2}) - /g)].map((m) => parseInt(m[1]! + m[2]!, 16));
+  const error = /no cipher match/.test(stderr) ? 'no-cipher-match' : /invalid command/.test(stderr) ? 'invalid-command' : code !== 0 ? `exit ${code}: ${stderr.trim()}` : '';
+  return { failed: code !== 0, error, tls12: codes.filter((c) => c >> 8 !== 0x13), tls13: codes.filter((c) => c >> 8 === 0x13) };
+}
+
+// ------------------------------------------------------------------ corpora
+function handPicked(): string[] {
+  const text = readFileSync(path.join(here, 'fixtures', 'cipher-strings', 'handpicked.txt'), 'utf8');
+  return [...text.split('\n').filter((l) => l.length > 0 && !l.startsWith('#')), ''];
+}
+
+/** mulberry32: small, seeded, reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALIAS_WORDS = [
+  'ALL', 'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT', 'HIGH', 'MEDIUM', 'LOW', 'FIPS', 'eNULL', 'NULL', 'aNULL',
+  'kRSA', 'RSA', 'kEDH', 'kDHE', 'DH', 'EDH', 'DHE', 'ADH', 'kEECDH', 'kECDHE', 'ECDH', 'EECDH', 'ECDHE', 'AECDH',
+  'aRSA', 'aECDSA', 'ECDSA', 'aDSS', 'DSS', 'aPSK', 'kPSK', 'PSK', 'kDHEPSK', 'kECDHEPSK', 'kRSAPSK', 'SRP', 'kSRP', 'aSRP',
+  'AES', 'AES128', 'AES256', 'AESGCM', 'AESCCM', 'AESCCM8', 'CHACHA20', 'CAMELLIA', 'CAMELLIA128', 'CAMELLIA256',
+  'ARIA', 'ARIAGCM', 'ARIA128', 'ARIA256', 'CBC', '3DES', 'DES', 'RC4', 'SEED', 'IDEA', 'MD5', 'SHA1', 'SHA', 'SHA256', 'SHA384',
+  'TLSv1.2', 'TLSv1', 'TLSv1.0', 'SSLv3', 'GOST', 'EXPORT',
+];
+const SUITE_WORDS = CIPHER_SUITES.filter((s) => s.openssl && s.code >> 8 !== 0x13).map((s) => s.openssl!);
+const JUNK_WORDS = ['FOO', 'NOSUCHCIPHER', 'high', 'KRB5', 'EXP', 'DEFAULT'];
+
+function generated(count: number, seed: number): string[] {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const word = (): string => {
+    const r = rnd();
+    if (r < 0.62) return pick(ALIAS_WORDS);
+    if (r < 0.92) return pick(SUITE_WORDS);
+    return pick(JUNK_WORDS);
+  };
+  const out: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const items: string[] = [];
+    const len = 1 + Math.floor(rnd() * 6);
+    for (let k = 0; k < len; k++) {
+      const r = rnd();
+      if (r < 0.07) { items.push('@STRENGTH'); continue; }
+      if (r < 0.15) { items.push(`@SECLEVEL=${pick([0, 0, 1, 2, 3, 4, 5, 6])}`); continue; }
+      if (r < 0.16) { items.push(pick(['*', '@NOPE', 'X+'])); continue; }
+      const op = pick(['', '', '', '!', '-', '+']);
+      const parts = rnd() < 0.3 ? [word(), word()] : rnd() < 0.1 ? [word(), word(), word()] : [word()];
+      items.push(op + parts.join('+'));
+    }
+    const sep = pick([':', ':', ':', ',', ' ', ';']);
+    out.push((rnd() < 0.1 ? 'DEFAULT:' : '') + items.join(sep));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ comparison
+interface Verdict { str: string; ok: boolean; detail: string }
+
+const codesOf = (xs: readonly { code: number }[]): number[] => xs.map((x) => x.code);
+const hex = (cs: number[]): string => cs.map((c) => c.toString(16).padStart(4, '0')).join(' ');
+
+async function compare(str: string): Promise<Verdict> {
+  const ours: CipherStringExpansion = expandCipherString(str);
+  const [supported, configured] = await Promise.all([realCiphers(str, true), realCiphers(str, false)]);
+  if (ours.status === 'unknown') {
+    // PROFILE=SYSTEM: Debian's OpenSSL has no crypto-policies; it must be a plain failure there.
+    const ok = supported.failed && supported.error === 'no-cipher-match';
+    return { str, ok, detail: ok ? '' : `expected openssl to fail on ${str}: ${JSON.stringify(supported)}` };
+  }
+  if (ours.status !== 'ok' || supported.failed) {
+    const ok = ours.status === supported.error;
+    return { str, ok, detail: ok ? '' : `status ours=${ours.status} openssl=${supported.error || 'ok'} (${hex(supported.tls12)})` };
+  }
+  const problems: string[] = [];
+  if (hex(codesOf(ours.enabled)) !== hex(supported.tls12)) problems.push(`-s TLS<=1.2:\n  ours    ${hex(codesOf(ours.enabled))}\n  openssl ${hex(supported.tls12)}`);
+  if (hex(codesOf(ours.tls13)) !== hex(supported.tls13)) problems.push(`-s TLS1.3: ours ${hex(codesOf(ours.tls13))} openssl ${hex(supported.tls13)}`);
+  if (hex(codesOf(ours.configured)) !== hex(configured.tls12)) problems.push(`configured:\n  ours    ${hex(codesOf(ours.configured))}\n  openssl ${hex(configured.tls12)}`);
+  return { str, ok: problems.length === 0, detail: problems.join('\n') };
+}
+
+async function compareAll(strings: string[]): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  const batch = 8; // bounded concurrency
+  for (let i = 0; i < strings.length; i += batch) verdicts.push(...(await Promise.all(strings.slice(i, i + batch).map(compare))));
+  return verdicts;
+}
+
+function report(name: string, verdicts: Verdict[]): void {
+  const bad = verdicts.filter((v) => !v.ok);
+  // The counts go to the test log so the agreement rate is visible, not just pass/fail.
+  console.log(`${name}: ${verdicts.length - bad.length}/${verdicts.length} agree with openssl`);
+  expect(bad.map((v) => `${JSON.stringify(v.str)}\n${v.detail}`)).toEqual([]);
+}
+
+describe('OpenSSL cipher string expansion agrees with the real openssl', () => {
+  it('hand-picked corpus (order, membership, failures; -s and configured lists)', async () => {
+    const corpus = handPicked();
+    expect(corpus.length).toBeGreaterThanOrEqual(60);
+    report('hand-picked', await compareAll(corpus));
+  });
+
+  it('generated corpus (seeded)', async () => {
+    const corpus = generated(300, 0x5eed);
+    expect(new Set(corpus).size).toBeGreaterThanOrEqual(200);
+    report('generated', await compareAll(corpus));
+  });
+});
+
+// ------------------------------------------------------------------ real handshakes
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
+  let dir = '';
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ftps-audit-tls-'));
+    const r = await runOpenssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '2']);
+    expect(r.code).toBe(0);
+  });
+
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startServer(cipher: string): Promise<{ port: number; child: ChildProcess }> {
+    const port = await freePort();
+    const child = spawn('openssl', ['s_server', '-cert', path.join(dir, 'cert.pem'), '-key', path.join(dir, 'key.pem'), '-accept', `127.0.0.1:${port}`, '-cipher', cipher], { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    // s_server prints ACCEPT once it listens; bounded wait.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('s_server did not start')), 10_000);
+      const onData = (b: Buffer): void => { if (b.toString().includes('ACCEPT')) { clearTimeout(timer); resolve(); } };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`s_server exited ${code}`)); });
+    });
+    return { port, child };
+  }
+
+  async function handshake(port: number, version: '-tls1' | '-tls1_1'): Promise<boolean> {
+    const r = await runOpenssl(['s_client', '-connect', `127.0.0.1:${port}`, version, '-cipher', 'ALL:@SECLEVEL=0', '-brief'], 10_000);
+    return r.code === 0 && /Protocol version: TLSv1(\.1)?\b/.test(r.stderr + r.stdout);
+  }
+
+  const strings = [
+    'ECDHE-RSA-AES256-GCM-SHA384',       // vsftpd's default: TLS 1.2-only suite
+    'HIGH',                               // CBC suites listed, but security level 2
+    'HIGH:@SECLEVEL=1',                   // still refused at level 1 (SHA-1/MD5 handshake)
+    'HIGH:@SECLEVEL=0',                   // accepted
+    'AES128-SHA:@SECLEVEL=0',             // RSA key transport, accepted
+    'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:@SECLEVEL=0', // only TLS 1.2 suites even at level 0
+    'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', // below-1.2 suite, but not for an RSA certificate
+  ];
+
+  for (const str of strings) {
+    it(`verdict for ${str}`, async () => {
+      const ours = expandCipherString(str);
+      expect(ours.status).toBe('ok');
+      const { port, child } = await startServer(str);
+      try {
+        const tls10 = await handshake(port, '-tls1');
+        const tls11 = await handshake(port, '-tls1_1');
+        // Our certificate is RSA: the verdict for this server needs an RSA-usable suite.
+        const expected = ours.facts.usableBelowTls12 && ours.enabled.some((s) => s.usableBelowTls12 && s.au === 'RSA');
+        expect({ tls10, tls11 }).toEqual({ tls10: expected, tls11: expected });
+      } finally {
+        if (child.pid && child.exitCode === null) process.kill(child.pid);
+      }
+    });
+  }
+});
