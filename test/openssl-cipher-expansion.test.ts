@@ -138,7 +138,8 @@ describe('OpenSSL cipher string expansion agrees with the real openssl', () => {
   });
 
   it('generated corpus (seeded)', async () => {
-    const corpus = generated(300, 0x5eed);
+    // Longer hunts: FTPS_AUDIT_CIPHER_FUZZ=5000 FTPS_AUDIT_CIPHER_SEED=7 npx vitest run test/openssl-cipher-expansion.test.ts
+    const corpus = generated(Number(process.env.FTPS_AUDIT_CIPHER_FUZZ ?? 300), Number(process.env.FTPS_AUDIT_CIPHER_SEED ?? 0x5eed));
     expect(new Set(corpus).size).toBeGreaterThanOrEqual(200);
     report('generated', await compareAll(corpus));
   });
@@ -167,8 +168,19 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
     expect(r.code).toBe(0);
   });
 
-  afterAll(() => {
-    for (const c of children) if (c.exitCode === null && c.pid) process.kill(c.pid);
+  /** Stops a server we started, by its PID, and waits (bounded) until it has exited. */
+  async function stop(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    const exited = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5_000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+    });
+    try { process.kill(child.pid); } catch { /* already gone */ }
+    await exited;
+  }
+
+  afterAll(async () => {
+    for (const c of children) await stop(c);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -214,7 +226,7 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
         const expected = ours.facts.usableBelowTls12 && ours.enabled.some((s) => s.usableBelowTls12 && s.au === 'RSA');
         expect({ tls10, tls11 }).toEqual({ tls10: expected, tls11: expected });
       } finally {
-        if (child.pid && child.exitCode === null) process.kill(child.pid);
+        await stop(child);
       }
     });
   }
