@@ -128,7 +128,9 @@ export class TestPki {
     const caDir = this.path(`ca-${name}`);
     mkdirSync(caDir, { recursive: true });
     writeFileSync(path.join(caDir, 'index.txt'), '');
-    writeFileSync(path.join(caDir, 'serial'), (this.serial++ * 4099 + 4096).toString(16).padStart(4, '0') + '\n');
+    let serialHex = (this.serial++ * 4099 + 4096).toString(16);
+    if (serialHex.length % 2 === 1) serialHex = `0${serialHex}`; // openssl ca wants whole bytes
+    writeFileSync(path.join(caDir, 'serial'), `${serialHex}\n`);
     const ext: string[] = [];
     const san = spec.san ?? [`DNS:${name}.example.test`];
     if (san.length > 0) ext.push(`subjectAltName=${san.join(',')}`);
