@@ -29,13 +29,20 @@ const cases: Record<string, Case> = {
   'vsftpd/anonymous-write': { fail: 'anonymous_enable=YES\nwrite_enable=YES\nanon_upload_enable=YES\n', pass: 'anonymous_enable=YES\nwrite_enable=YES\n' },
   'vsftpd/sslv2-enabled': { fail: 'ssl_enable=YES\nssl_sslv2=YES\n', pass: 'ssl_enable=YES\n' },
   'vsftpd/sslv3-enabled': { fail: 'ssl_enable=YES\nssl_sslv3=yes\n', pass: 'ssl_enable=YES\nssl_sslv3=NO\n' },
-  'vsftpd/tlsv1-switch-on': { fail: 'ssl_enable=YES\n', pass: 'ssl_enable=YES\nssl_tlsv1=NO\n', says: /TLS 1\.0 is enabled/ },
+  'vsftpd/tlsv1-switch-on': { fail: 'ssl_enable=YES\n', pass: 'ssl_enable=YES\nssl_tlsv1=NO\n', says: /allows TLS 1\.0/ },
   'vsftpd/tlsv1-1-enabled': { fail: 'ssl_enable=YES\nssl_tlsv1_1=YES\n', pass: 'ssl_enable=YES\nssl_tlsv1_1=NO\n', flavor: 'rhel' },
   'vsftpd/ssl-reuse-not-required': { fail: 'ssl_enable=YES\nrequire_ssl_reuse=NO\n', pass: 'ssl_enable=YES\n' },
   'vsftpd/strict-ssl-read-eof-off': { fail: 'ssl_enable=YES\nstrict_ssl_read_eof=NO\n', pass: 'ssl_enable=YES\n' },
   'vsftpd/implicit-ssl-without-ssl': { fail: 'implicit_ssl=YES\n', pass: 'implicit_ssl=YES\nssl_enable=YES\n' },
   'vsftpd/client-cert-not-validated': { fail: 'ssl_enable=YES\nrequire_cert=YES\n', pass: 'ssl_enable=YES\nrequire_cert=YES\nvalidate_cert=YES\n' },
   'vsftpd/debug-ssl-on': { fail: 'ssl_enable=YES\ndebug_ssl=YES\n', pass: 'ssl_enable=YES\n' },
+  'vsftpd/cipher-list-rejected': { fail: 'ssl_enable=YES\nssl_ciphers=DES-CBC3-SHA\n', pass: 'ssl_enable=YES\n', says: /refuses to start/ },
+  'vsftpd/ciphers-insecure': { fail: 'ssl_enable=YES\nssl_ciphers=ALL:@SECLEVEL=0\n', pass: 'ssl_enable=YES\nssl_ciphers=HIGH\n', says: /anonymous/ },
+  'vsftpd/ciphers-no-forward-secrecy': { fail: 'ssl_enable=YES\nssl_ciphers=HIGH\n', pass: 'ssl_enable=YES\nssl_ciphers=ECDHE+AESGCM\n', says: /AES256-GCM-SHA384/ },
+  'vsftpd/ciphers-seclevel-zero': { fail: 'ssl_enable=YES\nssl_ciphers=DEFAULT:@SECLEVEL=0\n', pass: 'ssl_enable=YES\nssl_ciphers=DEFAULT\n' },
+  'vsftpd/ciphers-not-nist-approved': { fail: 'ssl_enable=YES\nssl_ciphers=ECDHE-RSA-CHACHA20-POLY1305\n', pass: 'ssl_enable=YES\n', says: /CHACHA20/ },
+  // TLS 1.0/1.1 need a suite usable below 1.2 AND security level 0 on OpenSSL 3.
+  'vsftpd/tls-below-1.2-accepted': { fail: 'ssl_enable=YES\nssl_ciphers=ALL:@SECLEVEL=0\n', pass: 'ssl_enable=YES\nssl_ciphers=HIGH\n', says: /TLS 1\.0 and TLS 1\.1 can be negotiated/ },
   'vsftpd/chroot-not-enabled': { fail: 'local_enable=YES\n', pass: 'local_enable=YES\nchroot_local_user=YES\n' },
   'vsftpd/chroot-list-inverted': { fail: 'local_enable=YES\nchroot_local_user=YES\nchroot_list_enable=YES\n', pass: 'local_enable=YES\nchroot_local_user=YES\n' },
   'vsftpd/writeable-chroot-allowed': { fail: 'allow_writeable_chroot=YES\n', pass: 'allow_writeable_chroot=NO\n' },
@@ -102,6 +109,18 @@ describe('vsftpd rules: each trips on its defect and passes without it', () => {
     const rhel = await judgeVsftpd('ssl_enable=YES\n', 'vsftpd/tlsv1-switch-on', 'rhel');
     expect(rhel[0].status).toBe('pass');
     expect(rhel[0].message).toMatch(/rhel build default/);
+  });
+
+  it('TLS 1.1 stays negotiable on Debian with ssl_tlsv1=NO when the cipher list admits it', async () => {
+    const r = await judgeVsftpd('ssl_enable=YES\nssl_tlsv1=NO\nssl_ciphers=ALL:@SECLEVEL=0\n', 'vsftpd/tls-below-1.2-accepted');
+    expect(r[0].status).toBe('fail');
+    expect(r[0].message).toMatch(/^TLS 1\.1 can be negotiated/);
+  });
+
+  it('PROFILE=SYSTEM (RHEL crypto policies) cannot be judged offline and says so', async () => {
+    const r = await judgeVsftpd('ssl_enable=YES\n', 'vsftpd/ciphers-insecure', 'rhel');
+    expect(r[0].status).toBe('not-evaluated');
+    expect(r[0].message).toMatch(/PROFILE=SYSTEM/);
   });
 
   it('RHEL-only options are not applicable on Debian, and Debian has no ssl_tlsv1_1', async () => {
