@@ -27,7 +27,10 @@ import {
   freePort,
   probeVsftpdStartup,
   vsftpdPrerequisites,
+  waitForNoSessions,
   withVsftpd,
+  FtpControl,
+  type RunningVsftpd,
   type StartupProbe,
 } from './helpers/vsftpd-daemon.js';
 
@@ -48,8 +51,50 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
   return results;
 }
 
+/** Connections admitted before the first "421" (up to `tries`); undefined if none refused. */
+async function admittedConnections(host: string, port: number, tries: number): Promise<number | undefined> {
+  const open: FtpControl[] = [];
+  try {
+    for (let i = 0; i < tries; i += 1) {
+      const c = await FtpControl.connect(host, port);
+      open.push(c);
+      const greeting = await c.reply();
+      if (greeting.startsWith('421')) return i;
+      expect(greeting).toMatch(/^220/);
+    }
+    return undefined;
+  } finally {
+    for (const c of open) c.close();
+  }
+}
+
+/** Anonymous login (Debian default anonymous_enable=YES, /srv/ftp) and the port PASV offers. */
+async function pasvPort(host: string, port: number): Promise<number> {
+  const c = await FtpControl.connect(host, port);
+  try {
+    expect(await c.reply()).toMatch(/^220/);
+    expect(await c.command('USER anonymous')).toMatch(/^331/);
+    expect(await c.command('PASS test@example.com')).toMatch(/^230/);
+    const pasv = await c.command('PASV');
+    const m = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(pasv);
+    if (!m) throw new Error(`unexpected PASV reply: ${pasv}`);
+    return Number(m[5]) * 256 + Number(m[6]);
+  } finally {
+    c.close();
+  }
+}
+
+const OBSERVE_TRIES = 4;
+
+async function observe(kind: NonNullable<CorpusCase['observe']>, d: RunningVsftpd): Promise<number | undefined> {
+  if (kind === 'pasv_port') return pasvPort(d.host, d.port);
+  // The helper's greeting probe is a session too; the daemon counts it until it reaps it.
+  await waitForNoSessions(d.pid);
+  return admittedConnections(d.host, d.port, OBSERVE_TRIES);
+}
+
 interface CaseRun {
-  probe: StartupProbe;
+  probe: StartupProbe<number | undefined>;
   ctx: CorpusContext;
   config: VsftpdConfig;
 }
@@ -83,6 +128,7 @@ describe('vsftpd.conf parser agrees with the real vsftpd (Debian 3.0.3)', () => 
           host: c.ipv6 ? '::1' : '127.0.0.1',
           overrides: (port) => foregroundOverrides(c.portInBody ? undefined : port),
           timeoutMs: 30_000,
+          ...(c.observe ? { inspect: (d: RunningVsftpd) => observe(c.observe!, d) } : {}),
         },
       );
       // Parse exactly the bytes the daemon loaded.
@@ -129,6 +175,14 @@ describe('vsftpd.conf parser agrees with the real vsftpd (Debian 3.0.3)', () => 
         expect(result.greeting).toBe(typeof banner === 'string' ? `220 ${banner}` : '220 (vsFTPd 3.0.3)');
       }
       if (c.portInBody) expect(config.effective('listen_port')?.value, 'the daemon listens where the parser says').toBe(probe.port);
+      if (c.observe === 'pasv_port') {
+        expect(probe.inspected, 'PASV port').toBe(config.effective('pasv_min_port')?.value);
+      } else if (c.observe) {
+        // 0 means unlimited; a limit at or above the tries cannot be seen.
+        const limit = config.effective(c.observe)?.value as number;
+        const visible = limit !== 0 && limit < OBSERVE_TRIES;
+        expect(probe.inspected, `connections admitted with ${c.observe}=${limit}`).toBe(visible ? limit : undefined);
+      }
     }
 
     // The parser names the defect the case is about (and nothing on clean configs).

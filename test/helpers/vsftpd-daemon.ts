@@ -31,7 +31,7 @@
  * secure_chroot_dir /var/run/vsftpd/empty (created by `ensureVsftpdRuntimeDirs()`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -255,11 +255,13 @@ export type StartupVerdict =
   | { state: 'running'; pid: number; greeting: string }
   | { state: 'timeout'; output: string };
 
-export interface StartupProbe {
+export interface StartupProbe<T = undefined> {
   /** The config bytes the daemon loaded (with the port filled in). */
   content: Buffer;
   port: number;
   result: StartupVerdict;
+  /** What `inspect` returned, when the daemon ran and an inspect function was given. */
+  inspected?: T;
 }
 
 export interface ConfigLaunchOptions {
@@ -314,11 +316,21 @@ async function launchFromConfig(
  * Start vsftpd with `config` (or `config(port)`), record whether it refused or greeted, and
  * stop it again. For startup verdicts; use withVsftpd to talk to a running daemon.
  */
-export async function probeVsftpdStartup(config: ConfigSource, options: ConfigLaunchOptions = {}): Promise<StartupProbe> {
-  const { started, content, port, removeConfig } = await launchFromConfig(config, options);
+export async function probeVsftpdStartup<T = undefined>(
+  config: ConfigSource,
+  options: ConfigLaunchOptions & {
+    /** Called while the daemon runs (if it started), before it is stopped. */
+    inspect?: (daemon: RunningVsftpd) => Promise<T>;
+  } = {},
+): Promise<StartupProbe<T>> {
+  const { started, content, port, configFile, removeConfig } = await launchFromConfig(config, options);
+  let inspected: T | undefined;
   try {
-    await stopVsftpd(started);
+    if (started.state === 'running' && options.inspect) {
+      inspected = await options.inspect({ host: options.host ?? '127.0.0.1', port, pid: started.pid, greeting: started.greeting, configFile });
+    }
   } finally {
+    await stopVsftpd(started);
     removeConfig();
   }
   const result: StartupVerdict =
@@ -327,7 +339,7 @@ export async function probeVsftpdStartup(config: ConfigSource, options: ConfigLa
       : started.state === 'timeout'
         ? { state: 'timeout', output: started.output }
         : started;
-  return { content, port, result };
+  return { content, port, result, ...(inspected !== undefined ? { inspected } : {}) };
 }
 
 export interface RunningVsftpd {
@@ -405,5 +417,118 @@ export async function checkVsftpdParses(args: readonly string[], timeoutMs = 10_
   } finally {
     closeSync(fd0);
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A minimal FTP control connection for tests: read replies (multi-line aware), send commands.
+ * Bounded: every wait has a deadline. Close it with `close()`.
+ */
+export class FtpControl {
+  private buf = '';
+  private waiters: Array<() => void> = [];
+  private closed = false;
+
+  private constructor(private readonly sock: net.Socket) {
+    sock.setEncoding('utf8');
+    sock.on('data', (d: string) => {
+      this.buf += d;
+      this.wake();
+    });
+    sock.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    sock.on('error', () => undefined);
+  }
+
+  static connect(host: string, port: number, timeoutMs = 10_000): Promise<FtpControl> {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect({ host, port });
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new Error(`connect ${host}:${port} timed out`));
+      }, timeoutMs);
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new FtpControl(sock));
+      });
+      sock.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** The next complete reply ("227 Entering Passive Mode (...)"); multi-line replies joined by \n. */
+  async reply(timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = /^(\d{3})([ -])/.exec(this.buf);
+      if (m) {
+        const end = m[2] === ' ' ? this.buf.indexOf('\n') : this.buf.search(new RegExp(`\\n${m[1]} [^\\n]*\\n`));
+        if (end !== -1) {
+          const stop = m[2] === ' ' ? end + 1 : this.buf.indexOf('\n', end + 1) + 1;
+          const text = this.buf.slice(0, stop).replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+          this.buf = this.buf.slice(stop);
+          return text;
+        }
+      }
+      if (this.closed) throw new Error(`connection closed; pending: ${JSON.stringify(this.buf)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no reply within ${timeoutMs} ms; pending: ${JSON.stringify(this.buf)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async command(line: string, timeoutMs = 10_000): Promise<string> {
+    this.sock.write(`${line}\r\n`);
+    return this.reply(timeoutMs);
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+/** PIDs whose parent is `pid` (from /proc; Linux only). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return out;
+}
+
+/**
+ * Wait until the standalone daemon has no session children left (each connection is a
+ * forked child; vsftpd counts clients per IP until it reaps them). Use it before counting
+ * admitted connections, e.g. after the helper's own greeting probe. Bounded by `timeoutMs`.
+ */
+export async function waitForNoSessions(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (childPids(pid).length > 0) {
+    if (Date.now() > deadline) throw new Error(`vsftpd ${pid} still has sessions after ${timeoutMs} ms`);
+    await delay(10);
   }
 }
