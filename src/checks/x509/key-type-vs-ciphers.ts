@@ -21,7 +21,9 @@ export const keyTypeVsCiphers: Check = {
       const ciphers = setup.ciphers.value;
       const needed = authFor(cert.publicKey.algorithm);
       const base = {
-        location: setup.ciphers.source === 'explicit' ? setup.ciphers.location : { file: setup.config.file },
+        // On the ssl_ciphers line when set; with the default cipher list, on the line that
+        // chose the certificate (the other half of the mismatch).
+        location: setup.ciphers.source === 'explicit' ? setup.ciphers.location : ((option === 'dsa_cert_file' ? setup.dsaCert : setup.rsaCert)?.location ?? { file: setup.config.file }),
         evidence: `${option}: ${cert.subject} (${describeKey(cert.publicKey)}); ssl_ciphers=${ciphers ?? '(unset: OpenSSL default list)'}${setup.ciphers.source === 'default' ? ` (${setup.config.flavor} build default)` : ''}`,
         key: `${setup.config.file}#${option}#${certKey(cert)}`,
         assumptions: [`${setup.config.flavor} build of vsftpd 3.0.3`, 'cipher string interpreted at the level of authentication algorithms'],
