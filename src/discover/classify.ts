@@ -53,7 +53,7 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   if (/faillock/.test(base) && FAILLOCK.test(text)) return { kind: 'faillock', by: 'content' };
   if (CLIENT_SCRIPT.test(text) && /\.(sh|bash|ya?ml|mk|py|ps1|cron)$|^Makefile$|^[^.]+$/.test(base)) return { kind: 'client-script', by: 'content' };
   // Name only: an empty or comment-only vsftpd.conf is still a vsftpd.conf (all defaults).
-  if (/^vsftpd.*\.conf$/.test(base)) return { kind: 'vsftpd-conf', by: 'name' };
+  if (/vsftpd[^/]*\.conf$/.test(base)) return { kind: 'vsftpd-conf', by: 'name' };
   if (/^rules\.v[46]$/.test(base)) return { kind: 'iptables-save', by: 'name' };
   // A text file named like a certificate or key that holds no PEM block (garbage, a broken
   // BEGIN line): the x509 parser reports it as one located diagnostic instead of skipping it.
