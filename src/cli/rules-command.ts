@@ -54,3 +54,9 @@ export async function showRule(id: string): Promise<string | undefined> {
   out.push('', `defined in: ${r.source ?? '?'}`);
   return out.join('\n') + '\n';
 }
+
+export async function rulesReference(): Promise<string> {
+  const { catalogue, packs } = await loadAll();
+  const { rulesMarkdown } = await import('./rules-doc.js');
+  return rulesMarkdown(catalogue, packs);
+}
