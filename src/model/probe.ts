@@ -19,6 +19,7 @@ export type Reachability =
   | 'not-ftp'          // spoke something that is neither an FTP reply nor TLS
   | 'ftp-refused'      // FTP greeting other than 220 (e.g. 421 too many connections)
   | 'no-tls'           // FTP server that refuses AUTH TLS and does not speak implicit TLS
+  | 'tls-failed'       // TLS offered, but no hello got a usable answer (reset, garbage, silence)
   | 'error';           // the probe itself failed (a bug): reason in `detail`
 
 /** Evidence of one refusal or acceptance: what was offered and what came back. */

@@ -262,7 +262,6 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
       const protocol = t.getProtocol() ?? undefined;
       const session = (): Buffer | undefined => s.ticket ?? t.getSession();
       obs.dataTlsReuse = await listOver(s, ep, 'LIST over PROT P, TLS reusing the control session', { session: session(), maxVersion: protocol }, opts.timeoutMs);
-      obs.dataTlsNoReuse = await listOver(s, ep, 'LIST over PROT P, new TLS session (no reuse)', { maxVersion: protocol }, opts.timeoutMs);
       const pasvEx = obs.dataTlsReuse.exchanges.find((e) => e.command === 'PASV');
       if (pasvEx && pasvEx.code === 227) {
         const a = parsePasv({ code: 227, lines: [pasvEx.reply] });
@@ -277,6 +276,15 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
       clear.exchanges.unshift(protC.ex);
       obs.protClear = clear;
       obs.ccc = (await s.cmd('CCC')).ex;
+      if (obs.ccc.code !== null && obs.ccc.code >= 200 && obs.ccc.code < 300) {
+        // The control channel is now clear text by the server's own consent; stop here.
+        obs.dataTlsNoReuse = { attempt: 'LIST over PROT P, new TLS session (no reuse)', transferred: false, bytes: 0, exchanges: [], error: 'not tested: CCC accepted, control channel no longer protected' };
+        return;
+      }
+      // Last, because vsftpd ends the whole session when it refuses a data session that is not reused.
+      const protP = await s.cmd('PROT P');
+      obs.dataTlsNoReuse = await listOver(s, ep, 'LIST over PROT P, new TLS session (no reuse)', { maxVersion: protocol }, opts.timeoutMs);
+      obs.dataTlsNoReuse.exchanges.unshift(protP.ex);
     } catch (err) {
       obs.loginSkipped ??= `session ended early: ${describeReadError(err)}`;
     } finally {

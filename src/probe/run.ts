@@ -124,7 +124,14 @@ async function probeInto(obs: ProbeObservation, target: ProbeTarget, opts: Probe
       : Promise.resolve(undefined),
     checkFtp({ endpoint: target, mode, sni: opts.sni, timeoutMs: opts.timeoutMs, user: opts.user, password: opts.password, transcript: obs.transcript }),
   ]);
-  if (tls) obs.tls = tls;
+  if (tls) {
+    obs.tls = tls;
+    if (!tls.protocols.some((p) => p.accepted) && !tls.protocols.some((p) => /^alert|^clear text/.test(p.evidence.answer))) {
+      // Not one hello was answered by a TLS stack (no alert either): not "nothing supported".
+      obs.reachability = 'tls-failed';
+      obs.detail = `no TLS answer to any hello: ${[...new Set(tls.protocols.map((p) => p.evidence.answer))].join('; ')}`;
+    }
+  }
   obs.ftp = ftp;
   if (opts.password) scrub(obs, opts.password);
 }
