@@ -1,0 +1,38 @@
+import type { Check, CheckOutcome } from '../../engine/types.js';
+import { allNeeds, describeRef, describeVerdict, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions, notEvaluated } from './context.js';
+
+/**
+ * An implicit-TLS-only server (ssl_enable + implicit_ssl, listening elsewhere than 21) has
+ * no business on port 21: an open 21 exposes whatever plaintext FTP answers there.
+ */
+export const plaintextPortOpen: Check = {
+  name: 'firewall.plaintext-port-open-implicit-only',
+  target: 'firewall',
+  description: 'Port 21 reachable while vsftpd serves implicit TLS only.',
+  messageIds: ['pass', 'fail', 'notEvaluated', 'notApplicable'],
+  appliesTo: (inv) => hasFirewallAndVsftpd(inv) && allNeeds(inv).some((n) => n.implicitOnly && n.listenPort !== 21),
+  run: ({ inventory }) => {
+    const fw = firewallOf(inventory);
+    const out: CheckOutcome[] = [];
+    for (const needs of allNeeds(inventory)) {
+      if (!needs.implicitOnly || needs.listenPort === 21) continue;
+      for (const family of familiesOf(needs)) {
+        const v = fw.portVerdict(family, 21);
+        const key = `${needs.config.file}/${family}/21`;
+        const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
+        if (v.verdict === 'unknown') { out.push(notEvaluated(key, v, file)); continue; }
+        const fail = v.verdict !== 'closed';
+        out.push({
+          status: fail ? 'fail' : 'pass',
+          messageId: fail ? 'fail' : 'pass',
+          key,
+          location: locationOfRef(v.decidedBy, file),
+          evidence: v.decidedBy?.text,
+          assumptions: modelAssumptions(inventory, needs.values.filter((e) => ['listen_port', 'implicit_ssl', 'ssl_enable'].includes(e.option))),
+          data: { family: familyName(family), listenPort: needs.listenPort, vsftpd: needs.config.file, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
+        });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,43 @@
+import type { Check, CheckOutcome } from '../../engine/types.js';
+import { allNeeds, describeRef, describeVerdict, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions, notEvaluated } from './context.js';
+
+/**
+ * The FTP-family ports vsftpd does not use, judged inbound: 20 (ftp-data is outbound from
+ * the server in active mode, never inbound), 989 (vsftpd has no implicit data port), and
+ * whichever of 21/990 is not listen_port. Each is reported with the deciding rule, so the
+ * pass results are the per-port evidence an auditor asks for.
+ */
+export const unneededFtpPortOpen: Check = {
+  name: 'firewall.unneeded-ftp-port-open',
+  target: 'firewall',
+  description: 'FTP/FTPS ports open inbound that vsftpd does not listen on (20, 989, 21 or 990).',
+  messageIds: ['pass', 'fail', 'notEvaluated'],
+  appliesTo: hasFirewallAndVsftpd,
+  run: ({ inventory }) => {
+    const fw = firewallOf(inventory);
+    const out: CheckOutcome[] = [];
+    for (const needs of allNeeds(inventory)) {
+      // 21 while implicit-only is firewall/plaintext-port-open-implicit-only's finding.
+      const ports = [20, 21, 989, 990].filter((p) => p !== needs.listenPort && !(p === 21 && needs.implicitOnly));
+      for (const family of familiesOf(needs)) {
+        for (const port of ports) {
+          const v = fw.portVerdict(family, port);
+          const key = `${needs.config.file}/${family}/${port}`;
+          const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
+          if (v.verdict === 'unknown') { out.push(notEvaluated(key, v, file)); continue; }
+          const fail = v.verdict !== 'closed';
+          out.push({
+            status: fail ? 'fail' : 'pass',
+            messageId: fail ? 'fail' : 'pass',
+            key,
+            location: locationOfRef(v.decidedBy, file),
+            evidence: v.decidedBy?.text,
+            assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port')),
+            data: { port, family: familyName(family), listenPort: needs.listenPort, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
+          });
+        }
+      }
+    }
+    return out;
+  },
+};
