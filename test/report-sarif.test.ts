@@ -94,6 +94,28 @@ describe('SARIF renderer', () => {
     expect(b).toEqual(a);
   });
 
+  it('resolves %SRCROOT% to the scan working directory, anchors whole-file findings on line 1, keeps absolute paths absolute', () => {
+    const r = sampleReport({ invocation: { command: 'scan', args: ['samples/'], flavor: 'debian', targets: ['/work/x/samples'] } });
+    r.artifacts = [
+      { path: 'samples/insecure/etc/vsftpd.conf', kind: 'vsftpd-conf', sha256: 'a'.repeat(64), size: 10 },
+      { path: '/etc/ssl/certs/ftps.pem', kind: 'x509', sha256: 'b'.repeat(64), size: 10 },
+    ];
+    r.results = [
+      { ...r.results[0]!, location: { file: 'samples/insecure/etc/vsftpd.conf' } },
+      { ...r.results[1]!, location: { file: '/etc/ssl/certs/ftps.pem', line: 3 } },
+    ];
+    const text = renderSarif(r);
+    expectValidSarif(text, 'cwd-relative');
+    const run = JSON.parse(text).runs[0];
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///work/x/');
+    expect(run.results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'samples/insecure/etc/vsftpd.conf', uriBaseId: '%SRCROOT%', index: 0 }, region: { startLine: 1 } });
+    expect(run.results[1].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'file:///etc/ssl/certs/ftps.pem', index: 1 });
+    // Targets that disagree about the base (merged runs): described, not resolved.
+    const two = sampleReport({ invocation: { command: 'report', args: [], flavor: 'debian', targets: ['/a/infra', '/b/other'] } });
+    two.artifacts = [{ path: 'infra/x.conf', kind: 'vsftpd-conf', sha256: 'c'.repeat(64), size: 1 }, { path: 'other/y.conf', kind: 'vsftpd-conf', sha256: 'd'.repeat(64), size: 1 }];
+    expect(buildSarifLog(two).runs[0].originalUriBaseIds['%SRCROOT%']!.uri).toBeUndefined();
+  });
+
   it('gives probe results the endpoint as logical location, anchored on the file line when known', () => {
     const anchored = run.results.find((r) => r.ruleId === 'probe/tls10-accepted')!;
     expect(anchored.locations[0]!.physicalLocation!.artifactLocation.uri).toBe('inventory/ftps-targets.txt');

@@ -224,7 +224,7 @@ export function buildSarifLog(report: ScanReport, opts: SarifOptions = {}): Sari
         ],
         originalUriBaseIds: { [SRCROOT]: srcRoot(report) },
         artifacts: report.artifacts.map((a) => ({
-          location: { uri: fileUri(a.path), uriBaseId: SRCROOT },
+          location: artifactLocation(a.path, undefined),
           length: a.size,
           hashes: { 'sha-256': a.sha256 },
         })),
@@ -376,7 +376,7 @@ function sarifLocations(loc: Location | undefined, artifactIndex: Map<string, nu
   if (loc.file) {
     const index = artifactIndex.get(loc.file);
     const physical: SarifPhysicalLocation = {
-      artifactLocation: { uri: fileUri(loc.file), uriBaseId: SRCROOT, ...(index === undefined ? {} : { index }) },
+      artifactLocation: artifactLocation(loc.file, index),
     };
     if (loc.line !== undefined && loc.line >= 1) {
       const region: SarifRegion = { startLine: loc.line };
@@ -384,6 +384,10 @@ function sarifLocations(loc: Location | undefined, artifactIndex: Map<string, nu
       if (loc.endLine !== undefined && loc.endLine >= loc.line) region.endLine = loc.endLine;
       if (loc.endColumn !== undefined && loc.endColumn >= 1 && region.startColumn !== undefined) region.endColumn = loc.endColumn;
       physical.region = region;
+    } else {
+      // A finding about the file as a whole (an option left unset, a file missing a
+      // setting): anchored on line 1, where code scanning can show it.
+      physical.region = { startLine: 1 };
     }
     out.physicalLocation = physical;
   }
@@ -411,18 +415,45 @@ function fileUri(path: string): string {
 }
 
 /**
- * %SRCROOT% is the scan root when the run had one absolute root; artifact paths are relative
- * to it. A single file target is a root too: its artifact path is the tail of the target.
- * Merged or probe-only reports have no single root, so the base is described, not resolved.
+ * Discovery reports files outside the working directory by absolute path; those become
+ * absolute file: URIs without a base (upload-sarif relativizes them against the checkout).
+ */
+function artifactLocation(path: string, index: number | undefined): SarifArtifactLocation {
+  const loc: SarifArtifactLocation = path.startsWith('/') ? { uri: pathToFileURL(path).href } : { uri: fileUri(path), uriBaseId: SRCROOT };
+  if (index !== undefined) loc.index = index;
+  return loc;
+}
+
+/**
+ * %SRCROOT% is the directory artifact paths are relative to: the working directory of the
+ * scan (discovery reports paths relative to it). The report records the absolute targets,
+ * not the working directory, so it is recovered from them: the directory D such that
+ * D + "/" + artifact path lies inside a target. Used only when every target agrees on one D;
+ * otherwise (merged runs, probe-only runs) the base is described, not resolved.
  */
 function srcRoot(report: ScanReport): { uri?: string; description: SarifMessage } {
-  const description = { text: 'The directory the scan was run on; artifact paths are relative to it.' };
-  const targets = report.invocation.targets;
-  if (targets.length !== 1 || !targets[0]!.startsWith('/')) return { description };
-  let root = targets[0]!.replace(/\/+$/, '');
-  const tail = report.artifacts.find((a) => root.endsWith(`/${a.path}`));
-  if (tail) root = root.slice(0, root.length - tail.path.length - 1);
-  const uri = pathToFileURL(root + '/').href;
+  const description = { text: 'The working directory of the scan; artifact paths are relative to it.' };
+  const relative = report.artifacts.map((a) => a.path).filter((p) => !p.startsWith('/'));
+  const targets = report.invocation.targets.filter((t) => t.startsWith('/')).map((t) => t.replace(/\/+$/, '').split('/'));
+  // Candidates per artifact (one per target: the shortest D that works); the root is the
+  // one candidate every artifact shares.
+  let roots: Set<string> | undefined;
+  for (const p of relative) {
+    const mine = new Set<string>();
+    for (const segs of targets) {
+      for (let k = 1; k <= segs.length; k++) {
+        const tail = segs.slice(k).join('/');
+        if (tail === '' || p === tail || p.startsWith(`${tail}/`)) {
+          mine.add(segs.slice(0, k).join('/') || '/');
+          break;
+        }
+      }
+    }
+    roots = roots ? new Set([...roots].filter((r) => mine.has(r))) : mine;
+  }
+  if (!roots) return { description };
+  if (roots.size !== 1) return { description };
+  const uri = pathToFileURL([...roots][0]!).href;
   return { uri: uri.endsWith('/') ? uri : `${uri}/`, description };
 }
 

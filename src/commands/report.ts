@@ -1,0 +1,72 @@
+import { Args, Command, Flags } from '@oclif/core';
+import { baselineFlag, colorFlag, formatFlag, outputFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+import { SEVERITIES } from '../model/result.js';
+
+export interface ReportFlags {
+  format: string;
+  output?: string[];
+  'fail-on': string;
+  color?: boolean;
+  'show-passes'?: boolean;
+  baseline?: string;
+  waivers?: string;
+}
+
+/**
+ * Re-renders saved JSON results (one or many, merged) in any format, optionally gating them
+ * again. Returns the exit code: 0, 1 (findings at or above --fail-on), 2 (bad input).
+ */
+export async function runReport(files: string[], flags: ReportFlags, warn: (line: string) => void): Promise<number> {
+  const { outputRequests, emit, useColor } = await import('../cli/output.js');
+  const { userFacingMessage } = await import('../cli/errors.js');
+  try {
+    const outputs = outputRequests(flags.format, flags.output);
+    const { loadReports } = await import('../report/load.js');
+    const { mergeReports } = await import('../report/merge.js');
+    const { applyGates, exitCodeFor, gateNotes } = await import('../gate/index.js');
+    const merged = mergeReports(await loadReports(files));
+    const gated = await applyGates(merged, { waiversFile: flags.waivers, baselineFile: flags.baseline });
+    const code = exitCodeFor(gated, flags['fail-on'] as import('../gate/index.js').FailOn);
+    const report = { ...gated, invocation: { ...gated.invocation, exitCode: code } };
+    await emit(outputs, report, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) });
+    for (const line of gateNotes(report)) warn(line);
+    return code;
+  } catch (err) {
+    const message = userFacingMessage(err) ?? (err instanceof Error && err.name === 'UnknownFormatError' ? err.message : undefined);
+    if (message === undefined) throw err;
+    warn(`ftps-audit: ${message}`);
+    return 2;
+  }
+}
+
+export default class Report extends Command {
+  static override summary = 'Render saved JSON results again, in any format; several files are merged into one report.';
+  static override description =
+    'Reads results written by `scan --format json` (many hosts or repos at once), merges them, optionally applies waivers and a baseline, and writes text, json, sarif, html or junit. Exit 0, or 1 when --fail-on is given and a finding at or above it is open; 2 on unreadable input.';
+  static override examples = [
+    '<%= config.bin %> report results.json --format html --output report.html',
+    '<%= config.bin %> report host1.json host2.json --output sarif=all.sarif --output junit=all.xml',
+    '<%= config.bin %> report results.json --baseline baseline.json --fail-on high --format sarif -o results.sarif',
+  ];
+  static override strict = false;
+  static override args = { files: Args.string({ description: 'Saved JSON results (scan --format json).', required: true }) };
+  static override flags = {
+    format: formatFlag,
+    output: outputFlag,
+    'fail-on': Flags.string({
+      description: 'Exit 1 when a failure (not waived, and new against --baseline) is at or above this severity. Default none: re-rendering does not gate.',
+      options: [...SEVERITIES, 'none'],
+      default: 'none',
+    }),
+    color: colorFlag,
+    'show-passes': showPassesFlag,
+    baseline: baselineFlag,
+    waivers: waiversFlag,
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(Report);
+    const code = await runReport(argv as string[], flags, (line) => process.stderr.write(line + '\n'));
+    if (code !== 0) this.exit(code);
+  }
+}
