@@ -27,8 +27,10 @@ function runOpenssl(args: string[], timeoutMs = 10_000): Promise<{ code: number;
   });
 }
 
-async function realCiphers(str: string, supportedOnly: boolean): Promise<RealResult> {
-  const { code, stdout, stderr } = await runOpenssl(['ciphers', ...(supportedOnly ? ['-s'] : []), '-V', '--', str]);
+/** mode: 'configured' (the stored list), 'supported' (-s), 'supported+psk' (-s -psk -srp: as if the application set PSK/SRP callbacks). */
+async function realCiphers(str: string, mode: 'configured' | 'supported' | 'supported+psk'): Promise<RealResult> {
+  const flags = mode === 'configured' ? [] : mode === 'supported' ? ['-s'] : ['-s', '-psk', '-srp'];
+  const { code, stdout, stderr } = await runOpenssl(['ciphers', ...flags, '-V', '--', str]);
   const codes = [...stdout.matchAll(/0x([0-9A-F]{2}),0x([0-9A-F]{2}) - /g)].map((m) => parseInt(m[1]! + m[2]!, 16));
   const error = /no cipher match/.test(stderr) ? 'no-cipher-match' : /invalid command/.test(stderr) ? 'invalid-command' : code !== 0 ? `exit ${code}: ${stderr.trim()}` : '';
   return { failed: code !== 0, error, tls12: codes.filter((c) => c >> 8 !== 0x13), tls13: codes.filter((c) => c >> 8 === 0x13) };
@@ -99,7 +101,7 @@ const hex = (cs: number[]): string => cs.map((c) => c.toString(16).padStart(4, '
 
 async function compare(str: string): Promise<Verdict> {
   const ours: CipherStringExpansion = expandCipherString(str);
-  const [supported, configured] = await Promise.all([realCiphers(str, true), realCiphers(str, false)]);
+  const [supported, configured, withPsk] = await Promise.all([realCiphers(str, 'supported'), realCiphers(str, 'configured'), realCiphers(str, 'supported+psk')]);
   if (ours.status === 'unknown') {
     // PROFILE=SYSTEM: Debian's OpenSSL has no crypto-policies; it must be a plain failure there.
     const ok = supported.failed && supported.error === 'no-cipher-match';
@@ -113,6 +115,8 @@ async function compare(str: string): Promise<Verdict> {
   if (hex(codesOf(ours.enabled)) !== hex(supported.tls12)) problems.push(`-s TLS<=1.2:\n  ours    ${hex(codesOf(ours.enabled))}\n  openssl ${hex(supported.tls12)}`);
   if (hex(codesOf(ours.tls13)) !== hex(supported.tls13)) problems.push(`-s TLS1.3: ours ${hex(codesOf(ours.tls13))} openssl ${hex(supported.tls13)}`);
   if (hex(codesOf(ours.configured)) !== hex(configured.tls12)) problems.push(`configured:\n  ours    ${hex(codesOf(ours.configured))}\n  openssl ${hex(configured.tls12)}`);
+  const oursPsk = expandCipherString(str, { pskEnabled: true, srpEnabled: true });
+  if (hex(codesOf(oursPsk.enabled)) !== hex(withPsk.tls12)) problems.push(`-s -psk -srp:\n  ours    ${hex(codesOf(oursPsk.enabled))}\n  openssl ${hex(withPsk.tls12)}`);
   return { str, ok: problems.length === 0, detail: problems.join('\n') };
 }
 
@@ -164,8 +168,10 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ftps-audit-tls-'));
-    const r = await runOpenssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '2']);
-    expect(r.code).toBe(0);
+    for (const [kind, newkey] of [['rsa', ['-newkey', 'rsa:2048']], ['ecdsa', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']]] as const) {
+      const r = await runOpenssl(['req', '-x509', ...newkey, '-nodes', '-keyout', path.join(dir, `${kind}-key.pem`), '-out', path.join(dir, `${kind}-cert.pem`), '-subj', '/CN=localhost', '-days', '2']);
+      expect(r.code).toBe(0);
+    }
   });
 
   /** Stops a server we started, by its PID, and waits (bounded) until it has exited. */
@@ -184,9 +190,9 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startServer(cipher: string): Promise<{ port: number; child: ChildProcess }> {
+  async function startServer(cipher: string, cert: 'rsa' | 'ecdsa'): Promise<{ port: number; child: ChildProcess }> {
     const port = await freePort();
-    const child = spawn('openssl', ['s_server', '-cert', path.join(dir, 'cert.pem'), '-key', path.join(dir, 'key.pem'), '-accept', `127.0.0.1:${port}`, '-cipher', cipher], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('openssl', ['s_server', '-cert', path.join(dir, `${cert}-cert.pem`), '-key', path.join(dir, `${cert}-key.pem`), '-accept', `127.0.0.1:${port}`, '-cipher', cipher], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(child);
     // s_server prints ACCEPT once it listens; bounded wait.
     await new Promise<void>((resolve, reject) => {
@@ -204,26 +210,38 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
     return r.code === 0 && /Protocol version: TLSv1(\.1)?\b/.test(r.stderr + r.stdout);
   }
 
-  const strings = [
-    'ECDHE-RSA-AES256-GCM-SHA384',       // vsftpd's default: TLS 1.2-only suite
-    'HIGH',                               // CBC suites listed, but security level 2
-    'HIGH:@SECLEVEL=1',                   // still refused at level 1 (SHA-1/MD5 handshake)
-    'HIGH:@SECLEVEL=0',                   // accepted
-    'AES128-SHA:@SECLEVEL=0',             // RSA key transport, accepted
-    'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:@SECLEVEL=0', // only TLS 1.2 suites even at level 0
-    'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', // below-1.2 suite, but not for an RSA certificate
+  const cases: Array<[string, 'rsa' | 'ecdsa']> = [
+    ['ECDHE-RSA-AES256-GCM-SHA384', 'rsa'],       // vsftpd's default: TLS 1.2-only suite
+    ['HIGH', 'rsa'],                              // CBC suites listed, but security level 2
+    ['HIGH:@SECLEVEL=1', 'rsa'],                  // still refused at level 1 (SHA-1/MD5 handshake)
+    ['HIGH:!aNULL:!MD5:@SECLEVEL=0', 'rsa'],      // accepted
+    ['AES128-SHA:@SECLEVEL=0', 'rsa'],            // RSA key transport, accepted
+    ['DEFAULT:@SECLEVEL=0', 'rsa'],               // accepted
+    ['ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-SHA384:@SECLEVEL=0', 'rsa'], // only TLS 1.2 suites even at level 0
+    ['ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', 'rsa'],  // a below-1.2 suite, but not for an RSA certificate
+    ['ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', 'ecdsa'], // ... and with an ECDSA certificate it is accepted
+    ['HIGH:@SECLEVEL=0', 'ecdsa'],
+    ['ECDHE-ECDSA-AES128-SHA', 'ecdsa'],          // level 2: refused
   ];
 
-  for (const str of strings) {
-    it(`verdict for ${str}`, async () => {
+  it('the handshake cases include both verdicts (so they can fail either way)', () => {
+    const verdicts = cases.map(([str, cert]) => {
+      const f = expandCipherString(str).facts;
+      return cert === 'rsa' ? f.usableBelowTls12WithRsaCert : f.usableBelowTls12WithEcdsaCert;
+    });
+    expect(verdicts.filter(Boolean).length).toBeGreaterThanOrEqual(3);
+    expect(verdicts.filter((v) => !v).length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const [str, cert] of cases) {
+    it(`verdict for ${str} (${cert} certificate)`, async () => {
       const ours = expandCipherString(str);
       expect(ours.status).toBe('ok');
-      const { port, child } = await startServer(str);
+      const { port, child } = await startServer(str, cert);
       try {
         const tls10 = await handshake(port, '-tls1');
         const tls11 = await handshake(port, '-tls1_1');
-        // Our certificate is RSA: the verdict for this server needs an RSA-usable suite.
-        const expected = ours.facts.usableBelowTls12 && ours.enabled.some((s) => s.usableBelowTls12 && s.au === 'RSA');
+        const expected = cert === 'rsa' ? ours.facts.usableBelowTls12WithRsaCert : ours.facts.usableBelowTls12WithEcdsaCert;
         expect({ tls10, tls11 }).toEqual({ tls10: expected, tls11: expected });
       } finally {
         await stop(child);

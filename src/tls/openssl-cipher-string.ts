@@ -238,6 +238,10 @@ export interface CipherStringFacts {
    * upstream/Debian (no ssl_tlsv1_1 switch) accepts TLS 1.0/1.1.
    */
   usableBelowTls12: boolean;
+  /** usableBelowTls12 for a server with an RSA certificate (a below-1.2 suite with RSA authentication). */
+  usableBelowTls12WithRsaCert: boolean;
+  /** usableBelowTls12 for a server with an ECDSA certificate. */
+  usableBelowTls12WithEcdsaCert: boolean;
   /** Some enabled suite needs an RSA certificate (aRSA). */
   servesRsaCert: boolean;
   /** Some enabled suite needs an ECDSA certificate (aECDSA). */
@@ -591,6 +595,8 @@ function factsOf(enabled: readonly CipherSuite[], level: number): CipherStringFa
     admitsCbc: any('cbc'),
     admitsNoForwardSecrecy: any('no-fs'),
     usableBelowTls12: level === 0 && enabled.some((s) => s.usableBelowTls12),
+    usableBelowTls12WithRsaCert: level === 0 && enabled.some((s) => s.usableBelowTls12 && s.au === 'RSA'),
+    usableBelowTls12WithEcdsaCert: level === 0 && enabled.some((s) => s.usableBelowTls12 && s.au === 'ECDSA'),
     servesRsaCert: enabled.some((s) => s.au === 'RSA'),
     servesEcdsaCert: enabled.some((s) => s.au === 'ECDSA'),
     servesDsaCert: enabled.some((s) => s.au === 'DSS'),
