@@ -293,7 +293,7 @@ function helpText(rule: RuleSummary): string {
   const parts = [rule.rationale.trim(), '', `Remediation: ${rule.remediation.text.trim()}`];
   if (rule.remediation.fix) parts.push('', 'Fix:', rule.remediation.fix.trimEnd());
   if (rule.controls.length) parts.push('', `Controls: ${rule.controls.join(', ')}`);
-  const refs = rule.references.map((r) => `- ${[r.title, r.citation].filter(Boolean).join(', ')}${r.url ? ` <${r.url}>` : ''}`);
+  const refs = rule.references.map((r) => `- ${referenceLabel(r)}${r.url ? ` <${r.url}>` : ''}`);
   if (refs.length) parts.push('', 'References:', ...refs);
   return parts.join('\n');
 }
@@ -305,11 +305,17 @@ function helpMarkdown(rule: RuleSummary): string {
   if (rule.references.length) {
     parts.push('', '### References', '');
     for (const r of rule.references) {
-      const label = md([r.title, r.citation].filter(Boolean).join(', '));
+      const label = md(referenceLabel(r));
       parts.push(r.url ? `- [${label}](${r.url})` : `- ${label}`);
     }
   }
   return parts.join('\n');
+}
+
+/** "PCI DSS v4.0.1 Req. 4.2.1", not "PCI DSS v4.0.1, PCI DSS v4.0.1 Req. 4.2.1". */
+function referenceLabel(r: { title: string; citation?: string }): string {
+  if (!r.citation) return r.title;
+  return r.citation.startsWith(r.title) ? r.citation : `${r.title}, ${r.citation}`;
 }
 
 /** A code fence longer than any backtick run inside the snippet, so the snippet cannot close it. */
