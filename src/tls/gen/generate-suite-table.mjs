@@ -211,6 +211,10 @@ function minProtocolFor(code, p, ossl, ts) {
   // Suites OpenSSL 3 lacks: AEAD and SHA-2 MACs need TLS 1.2 (RFC 5246 PRF); otherwise the
   // older tool's column, else TLS 1.0 for registrations that postdate SSLv3.
   if (p.mac === 'AEAD' || p.mac === 'SHA256' || p.mac === 'SHA384' || p.mac === 'OMAC') return 'TLSv1.2';
+  // RFC 9189 GOST suites are TLS 1.2 only; ECC suites (RFC 4492/8422) start at TLS 1.0, as
+  // OpenSSL 3 lists its own (testssl's table copies OpenSSL 1.0.2's "SSLv3" for them).
+  if (p.kx === 'GOST' && code >= 0xc100) return 'TLSv1.2';
+  if (p.kx === 'ECDH' || p.kx === 'ECDHE' || p.kx === 'ECDHE_PSK') return 'TLSv1.0';
   if (ts && PROTO[ts.proto] && ts.proto !== 'SSLv2') return PROTO[ts.proto];
   return 'TLSv1.0';
 }
