@@ -1,4 +1,19 @@
 import type { Check } from '../../engine/types.js';
+import { endpointReachable, ftpsNotOffered, modeMismatch } from './reachability.js';
+import { clientRenegotiation, compression, fallbackScsv, legacyProtocolAccepted, protocolMissing, secureRenegotiation, tlsErrorsLeaked } from './tls-protocols.js';
+import { noForwardSecrecy, nistSuites, weakDh, weakSuites } from './tls-suites.js';
+import { certHostname, certUntrusted, certValidity, certWeakKey } from './certificates.js';
+import {
+  anonymousAccess, anonymousInClear, authSsl, cccAccepted, clearDataChannel, credentialsInClear, dataChannelMatchesControl,
+  dataSessionReuse, pasvAddressLeak, siteExposed, versionDisclosed,
+} from './ftp.js';
 
-/** Checks for the probe target; the engine finds them by name. */
-export const checks: Check[] = [];
+/** Checks for the probe target (live observations); the engine finds them by name. */
+export const checks: Check[] = [
+  endpointReachable, modeMismatch, ftpsNotOffered,
+  legacyProtocolAccepted, protocolMissing, fallbackScsv, compression, secureRenegotiation, clientRenegotiation, tlsErrorsLeaked,
+  weakSuites, nistSuites, noForwardSecrecy, weakDh,
+  certUntrusted, certHostname, certValidity, certWeakKey,
+  credentialsInClear, anonymousInClear, anonymousAccess, clearDataChannel, dataSessionReuse, dataChannelMatchesControl,
+  pasvAddressLeak, authSsl, cccAccepted, siteExposed, versionDisclosed,
+];
