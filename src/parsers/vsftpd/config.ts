@@ -88,8 +88,8 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor)
       rawValue: split.value === undefined ? undefined : bytesToText(split.value),
       text: bytesToText(line.bytes),
       location: loc(line, split.nameStart),
-      ...(split.valueStart !== undefined ? { valueColumn: byteIndexToColumn(line.bytes, split.valueStart) } : {}),
     };
+    if (split.valueStart !== undefined) directive.valueColumn = byteIndexToColumn(line.bytes, split.valueStart);
     directives.push(directive);
     for (const w of pendingWaivers) inlineWaivers.push({ ...w, appliesToLine: line.lineNo });
     pendingWaivers = [];
@@ -97,16 +97,13 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor)
     const outcome = interpretSetting(split, flavor);
     for (const f of outcome.findings) {
       const at = f.at === 'value' && split.valueStart !== undefined ? split.valueStart : split.nameStart;
-      issues.push({
-        code: f.code,
-        message: f.message,
-        location: loc(line, at),
-        fatal: f.fatal,
-        ...(f.option !== undefined ? { option: bytesToText(f.option) } : {}),
-        ...(f.daemonMessage !== undefined ? { daemonMessage: f.daemonMessage } : {}),
-      });
+      const issue: VsftpdSyntaxIssue = { code: f.code, message: f.message, location: loc(line, at), fatal: f.fatal };
+      if (f.option !== undefined) issue.option = bytesToText(f.option);
+      if (f.daemonMessage !== undefined) issue.daemonMessage = f.daemonMessage;
+      issues.push(issue);
     }
-    if (outcome.assigned) assignments.push({ ...outcome.assigned, directive });
+    const set = outcome.assigned;
+    if (set) assignments.push({ option: set.option, type: set.type, value: set.value, directive });
   }
   flushOrphanWaivers();
 
@@ -197,7 +194,11 @@ function truncationIssue(cut: NonNullable<ReturnType<typeof readLines>['cut']>, 
 
 function duplicateIssues(assignments: Assignment[]): VsftpdSyntaxIssue[] {
   const byOption = new Map<string, Assignment[]>();
-  for (const a of assignments) byOption.set(a.option, [...(byOption.get(a.option) ?? []), a]);
+  for (const a of assignments) {
+    const list = byOption.get(a.option);
+    if (list) list.push(a);
+    else byOption.set(a.option, [a]);
+  }
   const out: VsftpdSyntaxIssue[] = [];
   for (const [option, list] of byOption) {
     if (list.length < 2) continue;

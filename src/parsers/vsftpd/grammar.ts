@@ -250,10 +250,14 @@ export function trimCSpace(value: string): string | null {
 
 /** A latin1 byte string back to the text it encodes (UTF-8, with U+FFFD for bad bytes). */
 export function bytesToText(bytes: string): string {
-  return Buffer.from(bytes, 'latin1').toString('utf8');
+  // Nearly every config is ASCII, where bytes and text are the same: skip the round trip.
+  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
 }
+
+const NON_ASCII = /[\x80-\xff]/;
 
 /** 1-based character column of a byte index within a line (multi-byte UTF-8 counts once). */
 export function byteIndexToColumn(lineBytes: string, byteIndex: number): number {
-  return bytesToText(lineBytes.slice(0, byteIndex)).length + 1;
+  const before = lineBytes.slice(0, byteIndex);
+  return (NON_ASCII.test(before) ? bytesToText(before).length : byteIndex) + 1;
 }
