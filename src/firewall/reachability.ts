@@ -37,6 +37,10 @@ export interface PortVerdict {
   verdict: 'open' | 'restricted' | 'closed' | 'unknown';
   /** Accepted source ranges (merged, at most 20 shown) for restricted ports. */
   acceptedSources: string[];
+  /** For open ports: the source ranges that are nevertheless blocked (a blocklist; at most 20 shown). */
+  exceptSources: string[];
+  /** Number of blocked source ranges (for "and N more"). */
+  exceptCount: number;
   /** The rule (or policy) that decides for the typical source. */
   decidedBy?: RuleRef;
   /** Why the verdict is unknown: the unmodelled rule reached. */
@@ -124,7 +128,11 @@ export class FirewallModel {
   private readonly verdictCache = new Map<string, PortVerdict>();
   readonly excluded: { file: string; reason: string }[] = [];
 
-  constructor(readonly rulesets: FirewallRuleset[]) {
+  /**
+   * @param options.cache share verdicts between ports no rule tells apart (default true;
+   *   the bench turns it off to time the per-port evaluation itself).
+   */
+  constructor(readonly rulesets: FirewallRuleset[], private readonly options: { cache?: boolean } = {}) {
     for (const rs of rulesets) {
       if (rs.loadErrors.length) this.excluded.push({ file: rs.file, reason: `the loader would reject the file (${rs.loadErrors[0]!.message}, ${rs.loadErrors[0]!.location.file}:${rs.loadErrors[0]!.location.line})` });
     }
@@ -167,12 +175,23 @@ export class FirewallModel {
     for (const rs of this.rulesetsFor(family)) {
       for (const table of rs.tables) {
         if (!tableFamilies.includes(table.family)) continue;
+        // Only chains this path can reach matter (an INPUT blocklist says nothing about OUTPUT).
+        const reachable = new Set<string>();
+        const queue = table.chains.filter((c) => c.base && hooks.includes(c.base.hook)).map((c) => c.name);
+        while (queue.length) {
+          const name = queue.pop()!;
+          if (reachable.has(name)) continue;
+          reachable.add(name);
+          const ch = table.chains.find((c) => c.name === name);
+          for (const r of ch?.rules ?? []) if (r.target.kind === 'jump' || r.target.kind === 'goto') queue.push(r.target.chain);
+        }
         const nameToIndex = new Map<string, number>();
         const first = chains.length;
         table.chains.forEach((c, i) => nameToIndex.set(c.name, first + i));
         for (const c of table.chains) {
           const cc: CompiledChain = { name: `${table.family} ${table.name} ${c.name}`, rules: [] };
           chains.push(cc);
+          if (!reachable.has(c.name)) continue;
           for (const r of c.rules) {
             const id = this.rules.length;
             this.rules.push(r);
@@ -240,9 +259,14 @@ export class FirewallModel {
     const localAtoms = new AddressAtoms(family, localRanges);
     const localWorlds: { addr: bigint | undefined; label: string }[] = [];
     let uncovered: bigint | undefined;
+    const coveredAtoms = new Uint8Array(localAtoms.count);
+    for (const r of localRanges) {
+      const [a, b] = localAtoms.span(r.lo, r.hi);
+      coveredAtoms.fill(1, a, b + 1);
+    }
     for (let k = 0; k < localAtoms.count; k++) {
       const { lo, hi } = localAtoms.bounds(k);
-      const covered = localRanges.some((r) => lo >= r.lo && hi <= r.hi);
+      const covered = coveredAtoms[k] === 1;
       if (!covered) { uncovered ??= lo; continue; }
       if (localWorlds.length < 32) localWorlds.push({ addr: lo, label: `only to server address ${formatSpan(family, lo, hi)}` });
     }
@@ -290,7 +314,7 @@ export class FirewallModel {
         if (cr.target.kind === 'continue') continue;
         const truth = this.evalOthers(cr, family, stage, world);
         if (truth === 0) continue;
-        const spans = cr.peer === null ? scope : intersectSpans(scope, cr.peer);
+        const spans = cr.peer === null ? scope : scope.length === 2 && scope[0] === 0 && scope[1] === n - 1 ? cr.peer : intersectSpans(scope, cr.peer);
         if (spans.length === 0) continue;
         if (truth === 2 || cr.target.kind === 'unknown' || depth > 64) { paint(spans, 3, cr.id); continue; }
         switch (cr.target.kind) {
@@ -387,6 +411,27 @@ export class FirewallModel {
     return this.policies[-1 - id];
   }
 
+  private readonly tables = new WeakMap<CompiledPath, { inToOut: Int32Array; sizeFraction: Float64Array }>();
+
+  /** Per in-path atom: the out-path atom holding the same addresses, and its share of the space. */
+  private atomTables(pin: CompiledPath, pout: CompiledPath): { inToOut: Int32Array; sizeFraction: Float64Array } {
+    let t = this.tables.get(pin);
+    if (!t) {
+      const n = pin.atoms.count;
+      const inToOut = new Int32Array(n);
+      const sizeFraction = new Float64Array(n);
+      const space = Number(pin.atoms.family === 'ipv4' ? 1n << 32n : 1n << 128n);
+      for (let a = 0; a < n; a++) {
+        const { lo, hi } = pin.atoms.bounds(a);
+        inToOut[a] = pout.atoms.atomOf(lo);
+        sizeFraction[a] = Number(hi - lo + 1n) / space;
+      }
+      t = { inToOut, sizeFraction };
+      this.tables.set(pin, t);
+    }
+    return t;
+  }
+
   /** Verdict for one port, from an arbitrary source. */
   portVerdict(family: IpFamily, port: number, peerPort = PEER_PORT): PortVerdict {
     const pin = this.path(family, 'in');
@@ -395,6 +440,7 @@ export class FirewallModel {
     const pout = this.path(family, 'out');
     const clsOut = classOf(pout.portStarts, port);
     const key = `${family}/${cls}/${clsOut}/${peerPort}`;
+    if (this.options.cache === false) return this.computeVerdict(family, port, peerPort);
     const cached = this.verdictCache.get(key);
     if (cached) return { ...cached, port };
     const v = this.computeVerdict(family, port, peerPort);
@@ -408,40 +454,53 @@ export class FirewallModel {
     const [syn, reply, est] = this.stages(port, peerPort);
     // Worlds: the in-path's interface/address worlds; the out path sees the same interface
     // and address (a reply leaves where the request came in).
-    let best: { kind: 'all' | 'some' | 'none'; world: World; accepted: boolean[]; deciders: number[] } | undefined;
+    let best: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array } | undefined;
     let unknownBy: number | undefined;
-    const results: { kind: 'all' | 'some' | 'none'; world: World; accepted: boolean[]; deciders: number[] }[] = [];
+    const results: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array }[] = [];
     for (const world of pin.worlds) {
       const outWorld = matchOutWorld(pout, world);
       const s1 = this.runStage(pin, family, syn!, world);
       const s2 = this.runStage(pout, family, reply!, outWorld);
       const s3 = this.runStage(pin, family, est!, world);
       // Combine per peer atom of the in path; the out path has its own atoms.
-      const accepted: boolean[] = [];
-      const deciders: number[] = [];
-      for (let a = 0; a < pin.atoms.count; a++) {
-        const addr = pin.atoms.bounds(a).lo;
-        const b = pout.atoms.atomOf(addr);
-        const parts: [number, number][] = [[s1.status[a]!, s1.decider[a]!], [s2.status[b]!, s2.decider[b]!], [s3.status[a]!, s3.decider[a]!]];
-        const drop = parts.find(([st]) => st === 2);
-        const unk = parts.find(([st]) => st === 3);
-        if (drop) { accepted.push(false); deciders.push(drop[1]); }
-        else if (unk) { accepted.push(false); deciders.push(unk[1]); unknownBy ??= unk[1]; }
-        else { accepted.push(true); deciders.push(parts[0]![1]); }
+      const { inToOut, sizeFraction } = this.atomTables(pin, pout);
+      const n = pin.atoms.count;
+      const accepted = new Uint8Array(n);
+      const deciders = new Int32Array(n);
+      // "Any source" means most of the address space: a blocklist of a few addresses does not
+      // make a port restricted, an allowlist does.
+      let acceptedFraction = 0;
+      let nAcc = 0;
+      for (let a = 0; a < n; a++) {
+        const b = inToOut[a]!;
+        const st1 = s1.status[a]!;
+        const st2 = s2.status[b]!;
+        const st3 = s3.status[a]!;
+        if (st1 === 2) { accepted[a] = 0; deciders[a] = s1.decider[a]!; }
+        else if (st2 === 2) { accepted[a] = 0; deciders[a] = s2.decider[b]!; }
+        else if (st3 === 2) { accepted[a] = 0; deciders[a] = s3.decider[a]!; }
+        else if (st1 === 3 || st2 === 3 || st3 === 3) {
+          const who = st1 === 3 ? s1.decider[a]! : st2 === 3 ? s2.decider[b]! : s3.decider[a]!;
+          accepted[a] = 0; deciders[a] = who; unknownBy ??= who;
+        } else {
+          accepted[a] = 1; deciders[a] = s1.decider[a]!;
+          nAcc++;
+          acceptedFraction += sizeFraction[a]!;
+        }
       }
       // The out path may split sources more finely than the in path: check its atoms too.
       for (let b = 0; b < pout.atoms.count; b++) {
-        const st = s2.status[b]!;
-        if (st === 3) unknownBy ??= s2.decider[b]!;
+        if (s2.status[b] === 3) { unknownBy ??= s2.decider[b]!; break; }
       }
-      const nAcc = accepted.filter(Boolean).length;
-      const kind = nAcc === accepted.length ? 'all' : nAcc === 0 ? 'none' : 'some';
+      const half = 0.5;
+      const acceptedSize = acceptedFraction;
+      const kind = nAcc === accepted.length || acceptedSize >= half ? 'all' : nAcc === 0 ? 'none' : 'some';
       const r = { kind, world, accepted, deciders } as const;
       results.push(r);
       if (!best || rank(kind) > rank(best.kind)) best = r;
     }
     const b = best!;
-    const verdict: PortVerdict = { family, port, verdict: b.kind === 'all' ? 'open' : b.kind === 'some' ? 'restricted' : 'closed', acceptedSources: [], conditions: [] };
+    const verdict: PortVerdict = { family, port, verdict: b.kind === 'all' ? 'open' : b.kind === 'some' ? 'restricted' : 'closed', acceptedSources: [], exceptSources: [], exceptCount: 0, conditions: [] };
     if (unknownBy !== undefined) {
       verdict.verdict = 'unknown';
       verdict.unknownBecause = this.ref(unknownBy, family);
@@ -449,18 +508,26 @@ export class FirewallModel {
     const defaultWorld = results[results.length - 1]!;
     if (b.kind !== 'none' && b !== defaultWorld && defaultWorld.kind !== b.kind) verdict.conditions.push(...b.world.label);
     // The deciding rule for the typical source: an accepted one if any, else the first.
-    const idx = b.accepted.findIndex(Boolean);
+    const idx = b.accepted.indexOf(1);
     verdict.decidedBy = this.ref(b.deciders[idx >= 0 ? idx : b.deciders.length - 1]!, family);
-    if (b.kind === 'some') {
-      const out: string[] = [];
-      for (let a = 0; a < b.accepted.length && out.length < 20; a++) {
-        if (!b.accepted[a]) continue;
+    const spansOf = (want: boolean): { list: string[]; count: number } => {
+      const list: string[] = [];
+      let count = 0;
+      for (let a = 0; a < b.accepted.length; a++) {
+        if ((b.accepted[a] === 1) !== want) continue;
         let e = a;
-        while (e + 1 < b.accepted.length && b.accepted[e + 1]) e++;
-        out.push(formatSpan(family, pin.atoms.bounds(a).lo, pin.atoms.bounds(e).hi));
+        while (e + 1 < b.accepted.length && (b.accepted[e + 1] === 1) === want) e++;
+        if (list.length < 20) list.push(formatSpan(family, pin.atoms.bounds(a).lo, pin.atoms.bounds(e).hi));
+        count++;
         a = e;
       }
-      verdict.acceptedSources = out;
+      return { list, count };
+    };
+    if (b.kind === 'some') verdict.acceptedSources = spansOf(true).list;
+    if (b.kind === 'all' && b.accepted.indexOf(0) >= 0) {
+      const blocked = spansOf(false);
+      verdict.exceptSources = blocked.list;
+      verdict.exceptCount = blocked.count;
     }
     return verdict;
   }

@@ -103,7 +103,10 @@ export function locationOfRef(ref: RuleRef | undefined, fallback: string): Locat
 export function describeVerdict(v: PortVerdict): string {
   const cond = v.conditions.length ? ` (${v.conditions.join('; ')})` : '';
   switch (v.verdict) {
-    case 'open': return `accepted from any source${cond}`;
+    case 'open': {
+      const except = v.exceptCount ? ` except ${v.exceptSources.join(', ')}${v.exceptCount > v.exceptSources.length ? ` and ${v.exceptCount - v.exceptSources.length} more blocked ranges` : ''}` : '';
+      return `accepted from any source${except}${cond}`;
+    }
     case 'restricted': return `accepted only from ${v.acceptedSources.join(', ')}${v.acceptedSources.length >= 20 ? ', ...' : ''}${cond}`;
     case 'closed': return 'dropped or rejected for every source';
     case 'unknown': return `not decidable: ${describeRef(v.unknownBecause)} is not modelled`;
