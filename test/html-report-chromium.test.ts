@@ -4,7 +4,8 @@
  * and hostile config values are text that never executes. A screenshot and a PDF go to
  * test-output/ for the test log.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -152,6 +153,23 @@ describe('HTML report in Chromium', () => {
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(requests).toEqual([ORIGIN]);
       expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders a real scan of samples/ (built CLI) the same way', async () => {
+    const file = join(OUT, 'report-samples.html');
+    const r = spawnSync(process.execPath, [resolve('bin/run.js'), 'scan', 'samples/', '--format', 'html', '--output', file, '--fail-on', 'none'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    const { page, requests, consoleErrors } = await open(readFileSync(file, 'utf8'));
+    try {
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([ORIGIN]);
+      expect(await page.locator('section.artifact h3').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('samples/insecure/etc/vsftpd.conf')]));
+      expect(await page.locator('section.pack').count()).toBe(3);
+      expect(await visibleRows(page)).toBeGreaterThan(0);
+      await page.screenshot({ path: join(OUT, 'report-samples.png'), fullPage: true });
     } finally {
       await page.close();
     }

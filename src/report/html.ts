@@ -272,7 +272,12 @@ function row(r: Result, rule: RuleSummary | undefined): Row {
     sev: r.severity,
     st: r.status,
     packs: packs.length ? packs.join(' ') : '-',
-    where: r.location?.line !== undefined ? `line ${r.location.line}${r.location.column !== undefined ? `:${r.location.column}` : ''}` : (r.location?.endpoint ?? ''),
+    where:
+      r.location?.line !== undefined
+        ? `line ${r.location.line}${r.location.column !== undefined ? `:${r.location.column}` : ''}`
+        : r.location?.file
+          ? 'whole file'
+          : (r.location?.endpoint ?? ''),
     statusLabel: STATUS_LABEL[r.status],
     message: r.message,
   };
