@@ -40,7 +40,14 @@ interface Assignment {
 
 const WAIVER = /^#\s*ftps-audit-ignore(?:\s+(\S+))?(?:\s+(.*))?$/;
 
-export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor): BuiltConfig {
+/**
+ * main: the file vsftpd is started with (errors are fatal).
+ * per-user: a file from user_config_dir, loaded at login with errs_fatal=0: every line the
+ * daemon cannot use is skipped silently and the session goes on.
+ */
+export type VsftpdFileRole = 'main' | 'per-user';
+
+export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor, role: VsftpdFileRole = 'main'): BuiltConfig {
   const read = readLines(content);
   const directives: VsftpdDirective[] = [];
   const issues: VsftpdSyntaxIssue[] = [];
@@ -121,8 +128,17 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor)
     return { option, type: spec.type, value: spec.default, source: 'default', flavor };
   };
 
-  const listenBoth = listenBothIssue(effective, file, flavor);
+  // listen/listen_ipv6 matter only at startup, which a per-user file never takes part in.
+  const listenBoth = role === 'main' ? listenBothIssue(effective, file, flavor) : undefined;
   if (listenBoth) issues.push(listenBoth);
+  if (role === 'per-user') {
+    for (const issue of issues) {
+      if (!issue.fatal) continue;
+      issue.fatal = false;
+      delete issue.daemonMessage;
+      issue.message += '; in a per-user file (user_config_dir) vsftpd skips this line silently instead';
+    }
+  }
 
   issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
 

@@ -314,3 +314,19 @@ describe('mode options', () => {
     expect(c.issues[0]!.message).toContain('18 (octal 022)');
   });
 });
+
+describe('per-user files (user_config_dir, errs_fatal=0)', () => {
+  it('reports the same problems, none of them fatal, and no listen-both', () => {
+    const text = 'listen=YES\nlisten_ipv6=YES\nfoo_bar=1\nlocal_umask=22\nssl_enable=NO \n';
+    const c = parseVsftpdConf(text, 'etc/vsftpd/users/bob', 'debian', 'per-user');
+    expect(c.refusesToStart).toBe(false);
+    expect(c.issues.map((i) => [i.code, i.fatal])).toEqual([
+      ['unknown-option', false],
+      ['octal-trap', false],
+      ['bad-bool', false],
+    ]);
+    expect(c.issues[0]!.daemonMessage).toBeUndefined();
+    expect(c.issues[0]!.message).toContain('skips this line silently');
+    expect(firstStartupFailure(c)).toBeUndefined();
+  });
+});
