@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandCipherString, type CipherStringExpansion } from '../src/tls/openssl-cipher-string.js';
 import { CIPHER_SUITES } from '../src/tls/suites.js';
+import { ensureVsftpdRuntimeDirs, probeVsftpdStartup, vsftpdPrerequisites } from './helpers/vsftpd-daemon.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -150,6 +151,13 @@ describe('OpenSSL cipher string expansion agrees with the real openssl', () => {
 });
 
 // ------------------------------------------------------------------ real handshakes
+/** A TLS 1.0 / 1.1 handshake from a client that offers everything it has at level 0. */
+async function handshake(port: number, version: '-tls1' | '-tls1_1', starttlsFtp = false): Promise<boolean> {
+  const r = await runOpenssl(['s_client', ...(starttlsFtp ? ['-starttls', 'ftp'] : []), '-connect', `127.0.0.1:${port}`, version, '-cipher', 'ALL:@SECLEVEL=0', '-brief'], 10_000);
+  const expected = version === '-tls1' ? /Protocol version: TLSv1\r?$/m : /Protocol version: TLSv1\.1\r?$/m;
+  return r.code === 0 && expected.test(r.stderr + r.stdout);
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -205,10 +213,6 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
     return { port, child };
   }
 
-  async function handshake(port: number, version: '-tls1' | '-tls1_1'): Promise<boolean> {
-    const r = await runOpenssl(['s_client', '-connect', `127.0.0.1:${port}`, version, '-cipher', 'ALL:@SECLEVEL=0', '-brief'], 10_000);
-    return r.code === 0 && /Protocol version: TLSv1(\.1)?\b/.test(r.stderr + r.stdout);
-  }
 
   const cases: Array<[string, 'rsa' | 'ecdsa']> = [
     ['ECDHE-RSA-AES256-GCM-SHA384', 'rsa'],       // vsftpd's default: TLS 1.2-only suite
@@ -245,6 +249,48 @@ describe('usableBelowTls12 matches real TLS 1.0 / 1.1 handshakes', () => {
         expect({ tls10, tls11 }).toEqual({ tls10: expected, tls11: expected });
       } finally {
         await stop(child);
+      }
+    });
+  }
+});
+
+// ------------------------------------------------------------------ the real vsftpd
+const noVsftpd = vsftpdPrerequisites();
+
+describe.skipIf(noVsftpd !== undefined)('the real vsftpd agrees: starts iff the list is accepted; TLS 1.0/1.1 iff usableBelowTls12', () => {
+  let dir = '';
+  beforeAll(async () => {
+    ensureVsftpdRuntimeDirs();
+    dir = mkdtempSync(path.join(tmpdir(), 'ftps-audit-vsftpd-tls-'));
+    const r = await runOpenssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '2']);
+    expect(r.code).toBe(0);
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const strings = [
+    'ECDHE-RSA-AES256-GCM-SHA384', 'HIGH', 'HIGH:@SECLEVEL=0', 'AES128-SHA:@SECLEVEL=0', 'DEFAULT', 'aNULL',
+    'ECDHE-ECDSA-AES128-GCM-SHA256', 'HIGH:!aNULL:!MD5:@SECLEVEL=1', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0',
+    'DES-CBC3-SHA', 'NOSUCHCIPHER', 'HIGH:@FOO', 'TLS_AES_128_GCM_SHA256', '!ALL', 'HIGH:*', 'PROFILE=SYSTEM', 'RC4-SHA:@SECLEVEL=0',
+  ];
+  for (const str of strings) {
+    it(`ssl_ciphers=${str}`, async () => {
+      const ours = expandCipherString(str);
+      const config = [
+        'listen=YES', 'ssl_enable=YES', `rsa_cert_file=${path.join(dir, 'cert.pem')}`, `rsa_private_key_file=${path.join(dir, 'key.pem')}`,
+        `ssl_ciphers=${str}`, 'ssl_tlsv1=YES', 'seccomp_sandbox=NO', 'anonymous_enable=NO', 'local_enable=YES', '',
+      ].join('\n');
+      const probe = await probeVsftpdStartup(config, {
+        inspect: async (d) => ({ tls10: await handshake(d.port, '-tls1', true), tls11: await handshake(d.port, '-tls1_1', true) }),
+      });
+      if (ours.status === 'ok') {
+        expect(probe.result.state).toBe('running');
+        expect(probe.inspected).toEqual({ tls10: ours.facts.usableBelowTls12WithRsaCert, tls11: ours.facts.usableBelowTls12WithRsaCert });
+      } else {
+        // 'unknown' (PROFILE=SYSTEM) is a plain failure on Debian, which has no crypto-policies.
+        expect(probe.result.state).toBe('refused');
+        expect(probe.result.state === 'refused' && probe.result.oops).toBe('SSL: could not set cipher list');
       }
     });
   }
