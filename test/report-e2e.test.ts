@@ -81,8 +81,9 @@ describe('scan → JSON → report', () => {
     expect(b.results.every((r) => r.status === 'fail')).toBe(true);
 
     // Same tree against its own baseline: nothing new, exit 0 even at --fail-on info.
-    const again = cli('scan', 'samples/', '--format', 'sarif', '--output', join(dir, 'again.sarif'), '--baseline', baseline, '--fail-on', 'info');
+    const again = cli('scan', 'samples/', '--format', 'sarif', '--output', join(dir, 'again.sarif'), '--output', `json=${join(dir, 'again.json')}`, '--baseline', baseline, '--fail-on', 'info');
     expect(again.code).toBe(0);
+    expect(readReport(join(dir, 'again.json')).baseline).toMatchObject({ source: baseline, new: 0, fixed: [] });
     expect(again.stderr).toMatch(/baseline .*: 0 new, \d+ unchanged, 0 fixed/);
     expectValidSarif(join(dir, 'again.sarif'));
 
@@ -90,8 +91,11 @@ describe('scan → JSON → report', () => {
     const failing = readReport(json).results.find((r) => r.status === 'fail' && r.location?.file?.startsWith('samples/insecure/'))!;
     const waivers = join(dir, 'waivers.yml');
     writeFileSync(waivers, `waivers:\n  - rule: ${failing.ruleId}\n    path: "samples/insecure/**"\n    reason: accepted for the demo tree\n    approver: auditor@example.com\n    expires: 2099-12-31\n  - rule: ${failing.ruleId}\n    path: "no/such/**"\n    reason: left over\n    approver: auditor@example.com\n    expires: 2099-12-31\n`);
-    const waived = cli('report', json, '--waivers', waivers, '--format', 'sarif', '--output', join(dir, 'waived.sarif'));
+    const waived = cli('report', json, '--waivers', waivers, '--format', 'sarif', '--output', join(dir, 'waived.sarif'), '--output', `json=${join(dir, 'waived.json')}`);
     expect(waived.code).toBe(0);
+    const waivedReport = readReport(join(dir, 'waived.json'));
+    expect(waivedReport.waivers!.stale).toHaveLength(1);
+    expect(waivedReport.results.filter((r) => r.waived).length).toBe(waivedReport.waivers!.applied);
     expect(waived.stderr).toMatch(/stale waiver: \S+ \(no\/such\/\*\*; .*waivers\.yml #2\) matches no finding; remove it/);
     expectValidSarif(join(dir, 'waived.sarif'));
     expect(readFileSync(join(dir, 'waived.sarif'), 'utf8')).toContain('"justification": "accepted for the demo tree"');

@@ -33,7 +33,12 @@ describe('SARIF renderer', () => {
     const base = createBaseline(sampleReport());
     base.results = base.results.slice(1);
     const gated = resummarize(applyBaseline(applyInlineWaivers(sampleReport(), [{ file: 'etc/vsftpd.conf', inlineWaivers: [{ ruleId: 'vsftpd/weak-umask', reason: 'group shares uploads', line: 19, appliesToLine: 20 }] }]), baselineFromReport(base, 'baseline.json')));
-    expectValidSarif(renderSarif(gated, { category: 'infra/ftps' }), 'gated');
+    const withWaiverNotes = { ...gated, waivers: { sources: ['w.yml'], applied: 0, expired: [{ waiver: { source: 'w.yml', index: 0, ruleId: 'vsftpd/tlsv1-enabled', path: 'etc/**', reason: 'old', approver: 'me', expires: '2020-01-01' }, matched: 1 }], stale: [{ source: 'inline', ruleId: 'vsftpd/ls-recurse', path: 'etc/vsftpd.conf', line: 4, reason: 'x' }] } };
+    const gatedText = renderSarif(withWaiverNotes, { category: 'infra/ftps' });
+    expectValidSarif(gatedText, 'gated');
+    const notes = JSON.parse(gatedText).runs[0].invocations[0].toolExecutionNotifications.map((n: { descriptor: { id: string }; message: { text: string } }) => `${n.descriptor.id}: ${n.message.text}`);
+    expect(notes).toContain('ftps-audit/waiver-expired: Waiver for vsftpd/tlsv1-enabled (w.yml) expired on 2020-01-01; 1 finding(s) it matched count again.');
+    expect(notes).toContain('ftps-audit/waiver-stale: Waiver for vsftpd/ls-recurse (inline at etc/vsftpd.conf:4) matches no finding and can be removed.');
 
     const other = sampleReport({ invocation: { command: 'scan', args: [], flavor: 'rhel', targets: ['/srv/repos/other'] } });
     expectValidSarif(renderSarif(mergeReports([sampleReport(), other])), 'merged');

@@ -184,6 +184,21 @@ export function buildSarifLog(report: ScanReport, opts: SarifOptions = {}): Sari
     }
   }
   for (const d of report.diagnostics) notifications.push(diagnosticNotification(d, locate));
+  for (const { waiver, matched } of report.waivers?.expired ?? []) {
+    notifications.push({
+      level: 'warning',
+      message: { text: `Waiver for ${waiver.ruleId} (${waiver.source}) expired on ${waiver.expires}; ${matched} finding(s) it matched count again.` },
+      descriptor: { id: 'ftps-audit/waiver-expired' },
+      ...(ruleIndex.has(waiver.ruleId) ? { associatedRule: { id: waiver.ruleId, index: ruleIndex.get(waiver.ruleId)! } } : {}),
+    });
+  }
+  for (const waiver of report.waivers?.stale ?? []) {
+    notifications.push({
+      level: 'note',
+      message: { text: `Waiver for ${waiver.ruleId} (${waiver.source === 'inline' ? `inline at ${waiver.path}:${waiver.line}` : `${waiver.source}, ${[waiver.path, waiver.endpoint].filter(Boolean).join(' ')}`}) matches no finding and can be removed.` },
+      descriptor: { id: 'ftps-audit/waiver-stale' },
+    });
+  }
   if (unanchored > 0) {
     notifications.push({
       level: 'warning',
