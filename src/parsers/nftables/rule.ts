@@ -40,6 +40,13 @@ const STARTERS = new Set(['ip', 'ip6', 'tcp', 'udp', 'th', 'sctp', 'ct', 'meta',
 
 export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
   const out: ParsedNftRule = { conditions: [], target: { kind: 'continue' }, effects: [], errors: [], updatesSets: [] };
+  // Verdict maps decide per key: the rule's verdict is not one of ours to model.
+  if (tokens.some((t) => t.kind === 'word' && (t.text === 'vmap' || t.text === 'map'))) {
+    const text = tokens.map((t) => t.text).join(' ');
+    out.conditions.push({ kind: 'unknown', text });
+    out.target = { kind: 'unknown', text: 'verdict map' };
+    return out;
+  }
   let pos = 0;
   const peek = (k = 0): Token | undefined => tokens[pos + k];
   const word = (): string | undefined => {
