@@ -23,8 +23,10 @@ export interface FtpCheckOptions {
 export const DUMMY_USER = 'ftps-audit-probe';
 const ANON_PASSWORD = 'ftps-audit@example.invalid';
 const MAX_DATA_BYTES = 1 << 20;
-/** See tryLogin: how long a successful anonymous PASS may take before we call it refused. */
-const ANON_PASS_WINDOW_MS = 1000;
+/** See tryLogin: how long a successful anonymous PASS may take before we call it refused (upper bound). */
+const ANON_PASS_WINDOW_MS = 3000;
+/** …and the lower bound, whatever the measured round trip. */
+const ANON_PASS_MIN_WINDOW_MS = 400;
 
 function exchange(command: string, r: FtpReply | null, error?: string): FtpExchange {
   return { command, code: r?.code ?? null, reply: r ? replyText(r) : (error ?? 'no reply') };
@@ -157,7 +159,10 @@ async function listOver(s: Session, ep: Endpoint, attempt: string, dataTls: fals
  * the anonymous probes "no 230 within the window" is read as refused, and says so.
  */
 async function tryLogin(s: Session, user: string, password: string, shownPassword: string, passWindowMs?: number): Promise<{ ok: boolean; exchanges: FtpExchange[] }> {
+  const t0 = Date.now();
   const u = await s.cmd(`USER ${user}`);
+  // The window adapts to the link: a good login costs about one round trip, like USER did.
+  if (passWindowMs !== undefined) passWindowMs = Math.min(passWindowMs, Math.max(ANON_PASS_MIN_WINDOW_MS, 4 * (Date.now() - t0)));
   const exchanges = [u.ex];
   if (u.r?.code === 230) return { ok: true, exchanges };
   if (u.r?.code !== 331) return { ok: false, exchanges };
