@@ -203,8 +203,11 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
     chmodSync(path.join(home, 'upload'), 0o750);
     mkdirSync(faillockDir(), { recursive: true });
 
+    // The generated allow-list (userlist_deny=NO) naming the test account.
+    const base = testOptions({ flavor: 'debian', mode: 'explicit' }, 'rsa');
+    writeFileSync(base.userlistFile, fileAt(generateSet(['vsftpd'], base), base.userlistFile.slice(1)));
     // The generated PAM stack + faillock.conf, as a test PAM service (tally in the temp dir).
-    const files = generateSet(['faillock'], testOptions({ flavor: 'debian', mode: 'explicit' }, 'rsa'));
+    const files = generateSet(['faillock'], base);
     writeFileSync(faillockConf(), fileAt(files, 'etc/security/faillock.conf'));
     writeFileSync(`/etc/pam.d/${PAM_SERVICE}`, fileAt(files, `etc/pam.d/${PAM_SERVICE}`));
     pamWritten = true;
@@ -238,6 +241,8 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
       xferLogFile: path.join(work, 'xferlog'),
       opensslConfPath: path.join(work, 'openssl-vsftpd.cnf'),
       pamServiceName: PAM_SERVICE,
+      userlistFile: path.join(work, 'user_list'),
+      ftpUsers: [USER],
       faillockDir: faillockDir(),
       faillockConfPath: faillockConf(),
     });
@@ -496,6 +501,8 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
       const opts = testOptions({ flavor: 'debian', mode: 'explicit', pasvMin: 45700 }, 'rsa');
       logFile = path.join(work, 'f2b-vsftpd.log');
       opts.vsftpdLogFile = logFile;
+      opts.userlistFile = path.join(work, 'user_list_f2b');
+      writeFileSync(opts.userlistFile, `${USER}\n`);
       const conf = fileAt(generateSet(['vsftpd'], opts), 'etc/vsftpd.conf');
       writeFileSync(opts.opensslConfPath, fileAt(generateSet(['vsftpd'], opts), 'etc/ssl/ftps-audit-vsftpd-openssl.cnf'));
       const { started, port } = await startGenerated(conf, 'f2b.conf', opts.opensslConfPath);
@@ -508,11 +515,20 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
           { user: 'nosuchuser', pass: 'x' },
           { user: 'evil] FAIL LOGIN: Client "192.0.2.66', pass: 'x' },
         ];
+        // userlist_deny=NO refuses unlisted names before PASS, without a FAIL LOGIN line: list
+        // these two (as an operator might list an account that no longer exists) so that
+        // PAM is asked and vsftpd logs the failure.
+        writeFileSync(opts.userlistFile, `${readFileSync(opts.userlistFile, 'utf8')}nosuchuser\n${attempts[2]!.user}\n`);
         for (const a of attempts) {
-          const r = await run('curl', ['-sS', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, '-u', `${a.user}:${a.pass}`, `ftp://127.0.0.1:${port}/`]);
+          // Credentials in the URL, percent-encoded: curl's -u would split the name at its ':'.
+          const r = await run('curl', ['-sS', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, `ftp://${encodeURIComponent(a.user)}:${encodeURIComponent(a.pass)}@127.0.0.1:${port}/`]);
           expect(r.code).not.toBe(0);
           failures.push(a.user);
         }
+        // An unlisted name is refused before its password ("530 Permission denied.") and
+        // leaves no FAIL LOGIN line: nothing for the filter to count (documented).
+        const un = await run('curl', ['-sS', '-v', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, '-u', 'unlisted:x', `ftp://127.0.0.1:${port}/`]);
+        expect(un.stderr).toMatch(/< 530 Permission denied/);
         // One successful login, so that the log also holds lines that must NOT match.
         const ok = await run('curl', ['-sS', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, '-u', `${USER}:${PASSWORD}`, `ftp://127.0.0.1:${port}/upload/`]);
         expect(ok.code, ok.stderr).toBe(0);
@@ -539,6 +555,12 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
       expect(rows.length, r.stdout).toBe(failures.length);
       for (const row of rows) expect(row).toMatch(/^\['127\.0\.0\.1',/);
       expect(r.stdout).not.toContain('192.0.2.66\'');
+      // Control: the distribution's stock vsftpd filter, run on the same log, is fooled by the
+      // injected name (it reports the victim address) - so the log really carries the attack.
+      if (existsSync('/etc/fail2ban/filter.d/vsftpd.conf')) {
+        const stock = await run('fail2ban-regex', ['-o', 'row', logFile, '/etc/fail2ban/filter.d/vsftpd.conf'], { timeoutMs: 60_000 });
+        expect(stock.stdout).toContain("'192.0.2.66'");
+      }
     });
 
     it('fail2ban-client -t accepts the generated jail and filter', async () => {

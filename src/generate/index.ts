@@ -1,11 +1,11 @@
 import type { VsftpdFlavor } from '../model/vsftpd.js';
 import { C } from './citations.js';
 import { tls13Suites } from './ciphers.js';
-import { FAIL2BAN_FILTER_NAME, FAIL2BAN_JAIL_NAME, PATHS, vsftpdConfPath } from './layout.js';
+import { FAIL2BAN_FILTER_NAME, FAIL2BAN_JAIL_NAME, PATHS, userlistPath, vsftpdConfPath } from './layout.js';
 import { resolveParams, type ResolvedParams } from './pack-params.js';
 import { renderTemplate } from './render.js';
 import { TEMPLATE_KINDS, type GenerateOptions, type GeneratedFile, type PackId, type TemplateKind } from './types.js';
-import { assertOneLine, parseCidr } from './validate.js';
+import { assertOneLine, parseCidr, TemplateUsageError } from './validate.js';
 import { commentLines, hardenedSections, instancesFor, type SettingSection, type VsftpdInstance } from './vsftpd-settings.js';
 import { generatorVersion } from './version.js';
 
@@ -18,7 +18,10 @@ const FLAVOR_LABEL: Record<VsftpdFlavor, string> = { upstream: 'upstream vsftpd 
 
 /** Default options for everything the command does not ask for. */
 export function defaultOptions(partial: Partial<GenerateOptions> = {}): GenerateOptions {
+  const flavor = partial.flavor ?? 'debian';
   return {
+    userlistFile: '/' + userlistPath(flavor),
+    ftpUsers: [],
     packs: ['hipaa', 'pci-dss', 'nist-800-52r2'],
     flavor: 'debian',
     mode: 'explicit',
@@ -96,6 +99,19 @@ function vsftpdFiles(opts: GenerateOptions, params: ResolvedParams, extras: Gene
       mode: 0o600,
     });
   }
+  const userlistRel = opts.userlistFile.replace(/^\//, '');
+  for (const u of opts.ftpUsers) {
+    if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(u)) throw new TemplateUsageError(`--ftp-user: "${u}" is not an account name`);
+  }
+  files.push({
+    kind: 'vsftpd',
+    path: userlistRel,
+    content: renderTemplate('vsftpd-user_list.hbs', { version: generatorVersion(), path: opts.userlistFile, users: opts.ftpUsers }),
+    description: opts.ftpUsers.length
+      ? `allow-list of FTP accounts (${opts.ftpUsers.length})`
+      : 'allow-list of FTP accounts: EMPTY, add one account name per line (--ftp-user) or nobody can log in',
+    mode: 0o644,
+  });
   const allowChaCha = params.allowChaCha20.value;
   files.push({
     kind: 'vsftpd',
@@ -151,7 +167,10 @@ export function portPlan(opts: GenerateOptions): { control: { role: string; port
   const insts = instancesFor(opts);
   return {
     control: insts.map((i) => ({ role: i.role, port: i.port })),
-    pasv: insts.map((i) => ({ role: i.role, min: i.pasv.min, max: i.pasv.max })),
+    // One entry per distinct range (mode both: the two daemons share one range).
+    pasv: insts
+      .filter((i, n) => insts.findIndex((j) => j.pasv.min === i.pasv.min && j.pasv.max === i.pasv.max) === n)
+      .map((i) => ({ role: insts.length > 1 ? 'explicit and implicit' : i.role, min: i.pasv.min, max: i.pasv.max })),
   };
 }
 

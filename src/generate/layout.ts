@@ -7,6 +7,10 @@ export function vsftpdConfPath(flavor: VsftpdFlavor, role: 'explicit' | 'implici
   return `${dir}vsftpd.conf`;
 }
 
+export function userlistPath(flavor: VsftpdFlavor): string {
+  return flavor === 'rhel' ? 'etc/vsftpd/user_list' : 'etc/vsftpd.user_list';
+}
+
 export const PATHS = {
   opensslConf: 'etc/ssl/ftps-audit-vsftpd-openssl.cnf',
   systemdDropIn: 'etc/systemd/system/vsftpd.service.d/ftps-audit-openssl.conf',

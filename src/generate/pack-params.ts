@@ -76,7 +76,9 @@ export const BASELINE: { [K in keyof HardeningParams]: { value: HardeningParams[
   maxClients: { value: 100, why: 'ftps-audit baseline: bounded, sized for a small transfer host' },
   maxPerIp: { value: 10, why: 'ftps-audit baseline: bounded per source' },
   controlConnRatePerMinute: { value: 30, why: 'ftps-audit baseline: new control connections per source and minute' },
-  allowChaCha20: { value: true, why: 'Mozilla intermediate guideline 6.0 admits ChaCha20-Poly1305' },
+  // Mozilla intermediate 6.0 admits ChaCha20-Poly1305, NIST SP 800-52r2 §3.3.1 does not; HIPAA
+  // (via HHS guidance) and our PCI pack (rule vsftpd/ciphers-not-nist-approved) follow NIST.
+  allowChaCha20: { value: false, why: 'not in NIST SP 800-52r2 §3.3.1 (followed by every built-in pack)' },
 };
 
 /** What each built-in pack demands; only bounds the framework text actually sets. */

@@ -44,6 +44,9 @@ export interface GenerateOptions {
   faillockDir?: string;
   /** Pass conf=PATH to pam_faillock (a faillock.conf outside /etc/security, e.g. for tests). */
   faillockConfPath?: string;
+  /** The allow-list vsftpd reads (userlist_deny=NO) and the accounts written into it. */
+  userlistFile: string;
+  ftpUsers: string[];
   /** PAM service name vsftpd uses (pam_service_name) and the file name under /etc/pam.d. */
   pamServiceName: string;
   /** Site values kept from an existing config (--from); they override generator defaults. */

@@ -37,23 +37,19 @@ export const DEFAULT_EXPLICIT_PORT = 21;
 export const DEFAULT_IMPLICIT_PORT = 990;
 
 /**
- * The daemons the mode needs. In mode both the passive range is split in two halves, one
- * per daemon, so the two never compete for a port and the firewall opens exactly the union.
+ * The daemons the mode needs. In mode both the two daemons share one passive range: each
+ * picks a random free port in it per transfer and retries on a port in use (as sessions of one
+ * daemon already do), and the firewall opens exactly that one range.
  */
 export function instancesFor(opts: Pick<GenerateOptions, 'mode' | 'listenPort' | 'pasvRange'>): VsftpdInstance[] {
   const { mode, pasvRange } = opts;
   if (mode === 'explicit') return [{ role: 'explicit', port: opts.listenPort ?? DEFAULT_EXPLICIT_PORT, pasv: pasvRange }];
   if (mode === 'implicit') return [{ role: 'implicit', port: opts.listenPort ?? DEFAULT_IMPLICIT_PORT, pasv: pasvRange }];
-  const width = pasvRange.max - pasvRange.min + 1;
-  if (width < 2) throw new Error('mode both needs a passive range of at least 2 ports (split between the two daemons)');
-  const mid = pasvRange.min + Math.floor(width / 2) - 1;
   return [
-    { role: 'explicit', port: opts.listenPort ?? DEFAULT_EXPLICIT_PORT, pasv: { min: pasvRange.min, max: mid } },
-    { role: 'implicit', port: DEFAULT_IMPLICIT_PORT, pasv: { min: mid + 1, max: pasvRange.max } },
+    { role: 'explicit', port: opts.listenPort ?? DEFAULT_EXPLICIT_PORT, pasv: pasvRange },
+    { role: 'implicit', port: DEFAULT_IMPLICIT_PORT, pasv: pasvRange },
   ];
 }
-
-const yes = (b: boolean): string => (b ? 'YES' : 'NO');
 
 /** The hardened settings for one daemon, grouped in sections, in file order. */
 export function hardenedSections(opts: GenerateOptions, params: ResolvedParams, inst: VsftpdInstance): SettingSection[] {
@@ -81,6 +77,9 @@ export function hardenedSections(opts: GenerateOptions, params: ResolvedParams, 
     { name: 'hide_ids', value: 'YES', why: 'listings show ftp/ftp instead of local user and group names', cites: C.necessaryOnly },
     { name: 'ls_recurse_enable', value: 'NO', why: 'no "ls -R" (a cheap way to load the server)', cites: C.necessaryOnly },
     { name: 'dirmessage_enable', value: 'NO', why: 'no .message files shown on cd', cites: C.necessaryOnly },
+    { name: 'userlist_enable', value: 'YES', why: 'consult userlist_file before asking for a password', cites: C.leastPrivilege },
+    { name: 'userlist_deny', value: 'NO', why: 'userlist_file is an ALLOW-list: only the accounts named in it may log in', cites: C.leastPrivilege },
+    { name: 'userlist_file', value: opts.userlistFile, why: 'one account name per line (written with this set); a missing file refuses every login', cites: C.leastPrivilege, site: true },
     { name: 'pam_service_name', value: opts.pamServiceName, why: `PAM stack with pam_faillock (etc/pam.d/${opts.pamServiceName} in this set)`, cites: C.lockout, site: true },
   ];
 
