@@ -497,7 +497,8 @@ export class FirewallModel {
       const kind = nAcc === accepted.length || acceptedSize >= half ? 'all' : nAcc === 0 ? 'none' : 'some';
       const r = { kind, world, accepted, deciders } as const;
       results.push(r);
-      if (!best || rank(kind) > rank(best.kind)) best = r;
+      // The best world; among equals, the one with the fewest conditions (the most general).
+      if (!best || rank(kind) > rank(best.kind) || (rank(kind) === rank(best.kind) && world.label.length < best.world.label.length)) best = r;
     }
     const b = best!;
     const verdict: PortVerdict = { family, port, verdict: b.kind === 'all' ? 'open' : b.kind === 'some' ? 'restricted' : 'closed', acceptedSources: [], exceptSources: [], exceptCount: 0, conditions: [] };
