@@ -54,6 +54,11 @@ describe('waiver file', () => {
     expect(out.waivers!.applied).toBe(1);
     expect(gateNotes(out).join('\n')).toMatch(/expired on 2026-11-24: 1 finding\(s\) count again[\s\S]*stale waiver: vsftpd\/weak-umask/);
 
+    // Applying the same file again (report re-rendering a gated JSON) changes nothing.
+    const twice = applyWaivers(out, waivers, now);
+    expect(twice.waivers).toEqual(out.waivers);
+    expect(twice.results).toEqual(out.results);
+
     // One day earlier the endpoint waiver still held (it holds through its expiry day).
     const before = applyWaivers(unwaived(), waivers, new Date('2026-11-24T23:59:00Z'));
     expect(before.results.find((r) => r.ruleId === 'probe/auth-before-tls' && r.status === 'fail')!.waived?.approver).toBe('Jane Roe');

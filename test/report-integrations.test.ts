@@ -60,12 +60,16 @@ describe('action.yml', () => {
   it('scan step writes a valid SARIF log and reports the gate in its outputs', () => {
     const sarif = join(dir, 'out.sarif');
     const html = join(dir, 'out.html');
-    const r = runScanStep({ paths: 'samples/insecure\nsamples/hardened', packs: 'pci-dss, hipaa', 'sarif-file': sarif, 'html-report': html });
+    const r = runScanStep({ paths: 'samples/insecure\nsamples/hardened', packs: 'pci-dss, hipaa', 'sarif-file': sarif, 'html-report': html, category: 'infra/ftps' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.outputs).toEqual({ 'sarif-file': sarif, 'exit-code': '1' });
     const text = readFileSync(sarif, 'utf8');
     expect(schemaErrors(JSON.parse(text))).toEqual([]);
     expect(multitoolValidate(text).errors).toEqual([]);
+    const run = (JSON.parse(text) as { runs: { automationDetails: { id: string }; invocations: { exitCode: number }[] }[] }).runs[0]!;
+    // The category is in the file (upload-sarif would not replace it) and the scan's exit status is kept.
+    expect(run.automationDetails.id).toMatch(/^infra\/ftps\/\d{4}-/);
+    expect(run.invocations[0]!.exitCode).toBe(1);
     const packs = (JSON.parse(text) as { runs: { properties: { packs: { id: string }[] } }[] }).runs[0]!.properties.packs.map((p) => p.id);
     expect(packs.sort()).toEqual(['hipaa', 'pci-dss']);
     expect(readFileSync(html, 'utf8')).toContain('<!DOCTYPE html>');
@@ -77,7 +81,7 @@ describe('action.yml', () => {
   it('stops with the CLI exit status on a usage error', () => {
     const r = runScanStep({ 'vsftpd-flavor': 'solaris', 'sarif-file': join(dir, 'bad.sarif') });
     expect(r.code).toBe(2);
-    expect(r.outputs['exit-code']).toBe('2');
+    expect(r.outputs).toEqual({ 'exit-code': '2' });
   });
 });
 

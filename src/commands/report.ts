@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Args, Command, Flags } from '@oclif/core';
 import { baselineFlag, colorFlag, formatFlag, outputFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
 import { SEVERITIES } from '../model/result.js';
@@ -10,6 +11,7 @@ export interface ReportFlags {
   'show-passes'?: boolean;
   baseline?: string;
   waivers?: string;
+  'sarif-category'?: string;
 }
 
 /**
@@ -26,9 +28,22 @@ export async function runReport(files: string[], flags: ReportFlags, warn: (line
     const { applyGates, exitCodeFor, gateNotes } = await import('../gate/index.js');
     const merged = mergeReports(await loadReports(files));
     const gated = await applyGates(merged, { waiversFile: flags.waivers, baselineFile: flags.baseline });
-    const code = exitCodeFor(gated, flags['fail-on'] as import('../gate/index.js').FailOn);
-    const report = { ...gated, invocation: { ...gated.invocation, exitCode: code } };
-    await emit(outputs, report, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) });
+    const failOn = flags['fail-on'] as import('../gate/index.js').FailOn;
+    const code = exitCodeFor(gated, failOn);
+    // Without a gate of its own, a re-rendering keeps the exit status the scan recorded.
+    const recorded = failOn === 'none' ? gated.invocation.exitCode : code;
+    const report = { ...gated, invocation: { ...gated.invocation, ...(recorded === undefined ? {} : { exitCode: recorded }) } };
+    const ctx = { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) };
+    for (const req of outputs) {
+      if (req.format === 'sarif' && flags['sarif-category']) {
+        const { renderSarif } = await import('../report/sarif.js');
+        const text = renderSarif(report, { category: flags['sarif-category'] });
+        if (req.file) writeFileSync(req.file, text);
+        else process.stdout.write(text);
+      } else {
+        await emit([req], report, ctx);
+      }
+    }
     for (const line of gateNotes(report)) warn(line);
     return code;
   } catch (err) {
@@ -47,6 +62,7 @@ export default class Report extends Command {
     '<%= config.bin %> report results.json --format html --output report.html',
     '<%= config.bin %> report host1.json host2.json --output sarif=all.sarif --output junit=all.xml',
     '<%= config.bin %> report results.json --baseline baseline.json --fail-on high --format sarif -o results.sarif',
+    '<%= config.bin %> report results.json --output sarif=results.sarif --sarif-category ftps-audit/hosts',
   ];
   static override strict = false;
   static override args = { files: Args.string({ description: 'Saved JSON results (scan --format json).', required: true }) };
@@ -62,6 +78,9 @@ export default class Report extends Command {
     'show-passes': showPassesFlag,
     baseline: baselineFlag,
     waivers: waiversFlag,
+    'sarif-category': Flags.string({
+      description: 'Code scanning category written into SARIF (runAutomationDetails.id); upload-sarif does not override one already in the file.',
+    }),
   };
 
   async run(): Promise<void> {

@@ -210,12 +210,20 @@ export function applyInlineWaivers(report: ScanReport, configs: readonly InlineW
   return { ...report, results, waivers: mergeWaiverReport(report.waivers, { sources: ['inline'], applied, expired: [], stale }) };
 }
 
+/**
+ * Adds one gate's findings to what the report already says. Applying the same waivers again
+ * (`report` re-rendering a gated JSON with the default waiver file) changes nothing: a waiver
+ * is listed once as expired or stale, and already waived results are not counted again.
+ */
 function mergeWaiverReport(a: WaiverReport | undefined, b: WaiverReport): WaiverReport {
   if (!a) return b;
+  const key = (w: DeclaredWaiver) => `${w.source}\0${w.index ?? ''}\0${w.path ?? ''}\0${w.line ?? ''}\0${w.ruleId}`;
+  const expired = new Map([...a.expired, ...b.expired].map((e) => [key(e.waiver), e]));
+  const stale = new Map([...a.stale, ...b.stale].map((w) => [key(w), w]));
   return {
     sources: [...new Set([...a.sources, ...b.sources])],
     applied: a.applied + b.applied,
-    expired: [...a.expired, ...b.expired],
-    stale: [...a.stale, ...b.stale],
+    expired: [...expired.values()],
+    stale: [...stale.values()],
   };
 }
