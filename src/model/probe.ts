@@ -145,6 +145,8 @@ export interface FtpObservation {
   syst?: FtpExchange;
   /** Software/version strings found in the banner, STAT or SYST. */
   versionDisclosed: string[];
+  /** …of which those any unauthenticated client sees (greeting, SYST before login). */
+  versionDisclosedBeforeLogin?: string[];
   /** Why a check that needs a login could not run (no --user and anonymous closed). */
   loginSkipped?: string;
 }

@@ -300,5 +300,6 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
   await Promise.all([...clearSessions, protectedSession]);
   const texts = [obs.banner, obs.stat?.reply ?? '', obs.syst?.reply ?? ''].join('\n');
   obs.versionDisclosed = versionStrings(texts);
+  obs.versionDisclosedBeforeLogin = versionStrings([obs.banner, obs.syst?.reply ?? ''].join('\n'));
   return obs;
 }

@@ -150,11 +150,12 @@ export const siteExposed: Check = {
 export const versionDisclosed: Check = {
   name: 'probe.version-disclosed',
   target: 'probe',
-  description: 'The greeting, SYST or STAT reply names the server software and version.',
+  description: 'The greeting or SYST reply (what unauthenticated clients see) names the server software and version.',
   appliesTo: hasObservations,
   run: ({ inventory }) => perEndpoint('version', (o, f) => {
-    const v = f.versionDisclosed;
-    const ev = [f.banner && `S: ${f.banner}`, f.syst && exchangeText(f.syst), f.stat && exchangeText(f.stat)].filter(Boolean).join('\n');
-    return verdict(o, 'version', v.length > 0, { versions: v.join(', ') }, ev);
+    // What anyone sees before logging in is the finding; STAT after login is shown as context.
+    const v = f.versionDisclosedBeforeLogin ?? f.versionDisclosed;
+    const ev = [f.banner && `S: ${f.banner}`, f.syst && exchangeText(f.syst), f.stat && `after login:\n${exchangeText(f.stat)}`].filter(Boolean).join('\n');
+    return verdict(o, 'version', v.length > 0, { versions: v.join(', '), afterLogin: f.versionDisclosed.join(', ') || 'nothing' }, ev);
   })(inventory),
 };
