@@ -513,7 +513,7 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
         const attempts = [
           { user: USER, pass: 'wrong-password-1' },
           { user: 'nosuchuser', pass: 'x' },
-          { user: 'evil] FAIL LOGIN: Client "192.0.2.66', pass: 'x' },
+          { user: 'evil] FAIL LOGIN: Client "192.0.2.66",', pass: 'x' },
         ];
         // userlist_deny=NO refuses unlisted names before PASS, without a FAIL LOGIN line: list
         // these two (as an operator might list an account that no longer exists) so that

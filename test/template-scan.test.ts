@@ -16,6 +16,15 @@ import { runScan } from '../src/pipeline/scan.js';
 import { SEVERITY_RANK } from '../src/model/result.js';
 import { TestPki, type Issued } from './helpers/pki.js';
 
+/**
+ * Failures we believe are the rule's, not the template's, each with the reason. The test
+ * asserts each is still reported, so it fails (and this entry must go) once the rule is fixed.
+ * - plaintext-port-open-implicit-only: in mode both, vsftpd.conf serves explicit FTPS on 21
+ *   and vsftpd-implicit.conf implicit on 990; the rule judges the implicit config alone and
+ *   calls 21 "plaintext", although the explicit daemon on 21 forces TLS for every login.
+ */
+const KNOWN_RULE_FALSE_POSITIVES: { ruleId: string; mode: TlsMode }[] = [{ ruleId: 'firewall/plaintext-port-open-implicit-only', mode: 'both' }];
+
 const CERT_PATH = '/etc/ssl/certs/vsftpd.pem';
 const KEY_PATH = '/etc/ssl/private/vsftpd.key';
 
@@ -58,7 +67,9 @@ describe('scan of the generated set (invariant 1)', () => {
       settings: { flavor, rootDir: dir, caFile: ca.cert, hostnames: ['ftp.example.test'] },
     });
     const fails = report.results.filter((r) => r.status === 'fail' || r.status === 'error');
-    const serious = fails.filter((r) => r.status === 'error' || SEVERITY_RANK[r.severity] >= SEVERITY_RANK.medium);
+    const known = KNOWN_RULE_FALSE_POSITIVES.filter((k) => k.mode === mode).map((k) => k.ruleId);
+    for (const id of known) expect(fails.some((r) => r.ruleId === id), `${id} no longer reported: remove it from KNOWN_RULE_FALSE_POSITIVES`).toBe(true);
+    const serious = fails.filter((r) => !known.includes(r.ruleId) && (r.status === 'error' || SEVERITY_RANK[r.severity] >= SEVERITY_RANK.medium));
     const minor = fails.filter((r) => !serious.includes(r));
     if (minor.length) console.info(`[${pack} ${flavor} ${mode}] low/info: ${[...new Set(minor.map((r) => `${r.ruleId} (${r.severity})`))].join(', ')}`);
     expect(serious.map((r) => `${r.ruleId} ${r.severity} ${r.status}: ${r.message} @ ${JSON.stringify(r.location)}`)).toEqual([]);
