@@ -20,6 +20,8 @@ const IPTABLES_SAVE = /^\*(filter|nat|mangle|raw|security)\s*$[\s\S]*^COMMIT\s*$
 const IPTABLES_POLICY = /^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP) \[\d+:\d+\]/m;
 const NFTABLES = /^\s*(flush ruleset|table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{|#!\s*\/u?s?r?\/?s?bin\/nft)/m;
 const IPTABLES_CMD = /^[ \t-]*(?:(?:sudo|command|shell:|cmd:|-)\s+)*(?:\/s?bin\/|\/usr\/s?bin\/)?ip6?tables(?:-legacy|-nft)?\s+(-[A-Za-z]|--(append|insert|policy|flush|new-chain|table))/m;
+// iptables inside Ansible shell/command strings, after ; or &&, or through IPT=/sbin/iptables.
+const IPTABLES_CMD_EMBEDDED = /(^|[\s"'`;&|(])(?:\/usr)?(?:\/s?bin\/)?ip6?tables(?:-legacy|-nft)?\s+(-[AIDRPFNX]\s|--(append|insert|policy|flush|new-chain)\b)|^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=["']?(?:\S*\/)?ip6?tables["']?\s*$/m;
 const FAIL2BAN = /^\[[A-Za-z0-9_.-]+\]\s*$[\s\S]*^\s*(bantime|findtime|maxretry|logpath|failregex|banaction|enabled)\s*=/m;
 const PWQUALITY = /^\s*(minlen|dcredit|ucredit|lcredit|ocredit|minclass|maxrepeat|difok|dictcheck)\s*=/m;
 const LOGIN_DEFS = /^\s*(PASS_MAX_DAYS|PASS_MIN_DAYS|PASS_WARN_AGE|ENCRYPT_METHOD|LOGIN_RETRIES|UMASK)\s+\S/m;
@@ -45,7 +47,7 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   if (IPTABLES_SAVE.test(text) || IPTABLES_POLICY.test(text)) return { kind: 'iptables-save', by: 'content' };
   if (NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
   if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
-  if (IPTABLES_CMD.test(text)) return { kind: 'iptables-script', by: 'content' };
+  if (IPTABLES_CMD.test(text) || (IPTABLES_CMD_EMBEDDED.test(text) && !/(^|\/)(action|filter|jail)\.d\/|\.(md|rst|txt|html)$/i.test(relPath))) return { kind: 'iptables-script', by: 'content' };
   if (/(^|\/)pam\.d\//.test(relPath) && PAM.test(text)) return { kind: 'pam', by: 'content' };
   if (/(^|\/)(jail|fail2ban)[^/]*\.(conf|local)$|(^|\/)(jail|filter)\.d\//.test(relPath) && FAIL2BAN.test(text)) return { kind: 'fail2ban', by: 'content' };
   if (/pwquality/.test(relPath) && PWQUALITY.test(text)) return { kind: 'pwquality', by: 'content' };
