@@ -3,7 +3,8 @@
  * "refuses to start" from "starts" by events, not by timing:
  *
  *  - refused: the process exits; vsftpd writes `500 OOPS: <why>\r\n` to fd 0 (DIE_DEBUG in
- *    utility.c), so fd 0 is a read-write temp file that we read back after the exit.
+ *    utility.c; Red Hat's build writes it to fd 1), so fd 0 and fd 1 share a read-write temp
+ *    file that we read back after the exit.
  *  - running: a TCP connect to host:port succeeds and the first reply line arrives (normally
  *    `220 ...`; a session-time refusal such as "both local and anonymous access disabled"
  *    shows up here as a `500 OOPS` greeting from a daemon that did start).
@@ -125,12 +126,12 @@ export async function startVsftpd(launch: VsftpdLaunch): Promise<VsftpdStartup> 
   try {
     // detached: the daemon leads its own process group, so stopVsftpd can also reach the
     // session children it forks (they would die with it anyway: vsf_set_die_if_parent_dies).
-    child = spawn(VSFTPD_BINARY, args, { stdio: [fd0, 'pipe', 'pipe'], detached: true });
+    // fd 1 shares the capture file: Red Hat's build writes its 500 OOPS to stdout instead.
+    child = spawn(VSFTPD_BINARY, args, { stdio: [fd0, fd0, 'pipe'], detached: true });
   } finally {
     closeSync(fd0);
   }
   let captured = '';
-  child.stdout?.on('data', (b: Buffer) => (captured += b.toString('utf8')));
   child.stderr?.on('data', (b: Buffer) => (captured += b.toString('utf8')));
   const cleanup = (): void => rmSync(workDir, { recursive: true, force: true });
 
@@ -392,7 +393,7 @@ export async function checkVsftpdParses(args: readonly string[], timeoutMs = 10_
   const fd0Path = path.join(workDir, 'fd0');
   const fd0 = openSync(fd0Path, 'w+');
   try {
-    const child = spawn(VSFTPD_BINARY, [...args, `-o${PARSE_SENTINEL}=1`], { stdio: [fd0, 'ignore', 'pipe'] });
+    const child = spawn(VSFTPD_BINARY, [...args, `-o${PARSE_SENTINEL}=1`], { stdio: [fd0, fd0, 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
     const exit = await new Promise<{ code: number | null } | undefined>((resolve) => {
