@@ -19,7 +19,7 @@ import { inventoryOf, openssl, opensslStatus, TestPki, type Issued, type KeySpec
  */
 
 const KEY_TYPES: KeySpec[] = ['rsa2048', 'rsa-pss', 'p256', 'p384', 'p521', 'ed25519'];
-const HOSTNAMES = ['ftp.example.test', 'FTP.Example.Test', 'x.wild.test', 'a.b.wild.test', 'wild.test', '192.0.2.9', '192.0.2.10', 'cn.example.test', 'xftp.example.test'];
+const HOSTNAMES = ['ftp.example.test', 'FTP.Example.Test', 'ftp.example.test.', '2001:db8::1', 'x.wild.test', 'a.b.wild.test', 'wild.test', '192.0.2.9', '192.0.2.10', 'cn.example.test', 'xftp.example.test'];
 const WARNING_DAYS = 30;
 
 type Variant = 'clean' | 'expired' | 'not-yet-valid' | 'expiring' | 'self-signed' | 'missing-intermediate' | 'other-root' | 'no-san' | 'md5' | 'long-chain-reversed';
@@ -169,6 +169,19 @@ describe('truth: our verdicts agree with the openssl CLI for every generated cas
         const theirs = pubOfCert(c.leaf.cert) === pubOfKey(other.leaf.key);
         count('key match', ours === theirs, theirs);
         if (ours !== theirs) disagreements.push(`${c.name} with key of ${other.name}: openssl=${theirs} ours=${ours}`);
+      }
+    }
+    // PKCS#1 and SEC1 encodings of the same keys, and DER PKCS#8
+    for (const c of pool.filter((x) => /^(rsa2048|p256|p384|p521)-/.test(x.name))) {
+      const kind = c.name.startsWith('rsa') ? 'rsa' : 'ec';
+      const trad = pki.traditionalKey(c.leaf.key, `trad-${c.name}.key`, kind);
+      for (const [label, keyFile] of [['traditional', trad], ['other', pool[0]!.leaf.key]] as const) {
+        const file = `pair-${label}-${c.name}.pem`;
+        pki.concat(file, [keyFile, c.leaf.cert]);
+        const ours = run('key-mismatch', inventoryOf(pki.dir, [file]))[0]!.status === 'pass';
+        const theirs = pubOfCert(c.leaf.cert) === pubOfKey(keyFile);
+        count('key match', ours === theirs, theirs);
+        if (ours !== theirs) disagreements.push(`${c.name} with ${label} key: openssl=${theirs} ours=${ours}`);
       }
     }
     expect(disagreements).toEqual([]);

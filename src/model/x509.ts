@@ -48,6 +48,8 @@ export interface CertificateEntry {
   issuer: string;
   /** Hex of the DER of the subject / issuer Name: for exact issuer matching. */
   subjectDerHex: string;
+  /** The subject's CN values (what name matching falls back to without a DNS SAN). */
+  subjectCommonNames: string[];
   issuerDerHex: string;
   notBefore: Date;
   notAfter: Date;

@@ -40,7 +40,17 @@ export function certKey(cert: CertificateEntry): string {
   return `sha256:${cert.fingerprintSha256}`;
 }
 
+const evidenceCache = new WeakMap<CertificateEntry, string>();
 export function certEvidence(cert: CertificateEntry): string {
+  let e = evidenceCache.get(cert);
+  if (e === undefined) {
+    e = buildEvidence(cert);
+    evidenceCache.set(cert, e);
+  }
+  return e;
+}
+
+function buildEvidence(cert: CertificateEntry): string {
   return `subject: ${cert.subject}; issuer: ${cert.issuer}; notBefore: ${cert.notBefore.toISOString()}; notAfter: ${cert.notAfter.toISOString()}; key: ${describeKey(cert.publicKey)}; signature: ${cert.signatureAlgorithm.name}; SHA-256 ${cert.fingerprintSha256}`;
 }
 

@@ -1,7 +1,41 @@
 import { isIP } from 'node:net';
 import type { Check, CheckOutcome } from '../../engine/types.js';
+import type { X509Certificate } from 'node:crypto';
+import type { CertificateEntry } from '../../model/x509.js';
 import { certEvidence, certKey, certLocation, x509Of } from './common.js';
 import { hostnameSubjects, serverCertificatesFor } from './served.js';
+
+const asciiLower = (s: string): string => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+
+/**
+ * Name matching is OpenSSL's (X509_check_host / X509_check_ip through node:crypto), so
+ * that our verdict is the one clients built on OpenSSL reach. Building an OpenSSL object per
+ * certificate is costly, so the cases whose answer is plain are decided here first:
+ * an IPv4 literal is compared byte for byte with the iPAddress entries (X509_check_ip
+ * consults nothing else); a host name equal (ASCII case-insensitive) to a candidate name
+ * matches; when no candidate has a wildcard or could equal it, nothing matches. Candidates
+ * are the DNS subjectAltNames, or the subject CNs when there is no DNS SAN (OpenSSL's rule).
+ * Everything else (wildcards, trailing dots, IPv6, non-ASCII) goes to OpenSSL.
+ */
+function hostMatches(cert: CertificateEntry, host: string, openssl: () => X509Certificate): boolean {
+  const ipVersion = isIP(host);
+  if (ipVersion === 4) return (cert.subjectAltName?.ip ?? []).includes(host);
+  const ask = (): boolean => {
+    try {
+      const x = openssl();
+      return (ipVersion ? x.checkIP(host) : x.checkHost(host)) !== undefined;
+    } catch {
+      return false;
+    }
+  };
+  if (ipVersion !== 0 || host.endsWith('.') || /[^\x20-\x7e]/.test(host)) return ask();
+  const dns = cert.subjectAltName?.dns ?? [];
+  const candidates = dns.length > 0 ? dns : cert.subjectCommonNames;
+  const wanted = asciiLower(host);
+  if (candidates.some((c) => asciiLower(c) === wanted)) return true;
+  if (candidates.some((c) => c.includes('*') || c.endsWith('.') || /[^\x20-\x7e]/.test(c))) return ask();
+  return false;
+}
 
 /** NIST SP 800-52r2 requires a subjectAltName; RFC 6125/2818 clients ignore CN when one exists. */
 export const sanMissing: Check = {
@@ -55,10 +89,8 @@ export const hostnameMismatch: Check = {
     }
     const out: CheckOutcome[] = [];
     for (const ref of subjects) {
-      const x = x509Of(ref.cert);
       for (const host of hostnames) {
-        const ip = isIP(host) !== 0;
-        const matched = ip ? x.checkIP(host) !== undefined : x.checkHost(host) !== undefined;
+        const matched = hostMatches(ref.cert, host, () => x509Of(ref.cert));
         const san = ref.cert.subjectAltName;
         out.push({
           status: matched ? 'pass' : 'fail',

@@ -10,9 +10,10 @@ import { CURVE_BITS_BY_NAME, DIGEST_OIDS, EKU_NAMES, KEY_ALGORITHM_OIDS, NAMED_C
 export class CertificateDecodeError extends Error {}
 
 /**
- * Decodes one DER certificate. Structure comes from the ASN.1 walk; the fingerprint, the
- * key details and the self-signature check come from node:crypto (OpenSSL), which reads
- * RSA, RSA-PSS, ECDSA and EdDSA certificates alike.
+ * Decodes one DER certificate from its ASN.1 alone (forge's ASN.1 layer reads any key type;
+ * forge's certificate layer would refuse ECDSA and EdDSA). OpenSSL (node:crypto) is only
+ * asked to check a self-issued certificate's own signature here; checks that need it
+ * (chains, hostnames) build an X509Certificate lazily.
  */
 export function decodeCertificate(der: Buffer, index: number, location: FileLocation, source: string): CertificateEntry {
   let root: Asn1;
@@ -25,13 +26,6 @@ export function decodeCertificate(der: Buffer, index: number, location: FileLoca
   if (!isUniversal(tbs, T.SEQUENCE) || !isUniversal(sigAlg, T.SEQUENCE)) {
     throw new CertificateDecodeError('not an X.509 certificate (no TBSCertificate/signatureAlgorithm)');
   }
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(der);
-  } catch (err) {
-    throw new CertificateDecodeError(`OpenSSL cannot read this certificate: ${(err as Error).message}`);
-  }
-
   const fields = children(tbs);
   let i = 0;
   let version = 1;
@@ -54,17 +48,18 @@ export function decodeCertificate(der: Buffer, index: number, location: FileLoca
 
   const subjectDerHex = toDerBuffer(subjectName).toString('hex');
   const issuerDerHex = toDerBuffer(issuerName).toString('hex');
-  const publicKey = describeCertKey(x509.publicKey, spki);
+  const publicKey = describeSpki(spki);
   const entry: CertificateEntry = {
     index,
     location,
     der,
     version,
     serialNumber: integerHex(serial).toUpperCase(),
-    subject: oneLineDn(x509.subject),
-    issuer: oneLineDn(x509.issuer),
+    subject: formatName(subjectName),
+    issuer: formatName(issuerName),
     subjectDerHex,
     issuerDerHex,
+    subjectCommonNames: attributeValues(subjectName, '2.5.4.3'),
     notBefore,
     notAfter,
     signatureAlgorithm: signatureAlgorithmOf(sigAlg),
@@ -72,25 +67,68 @@ export function decodeCertificate(der: Buffer, index: number, location: FileLoca
     ocspUrls: [],
     selfIssued: subjectDerHex === issuerDerHex,
     selfSigned: false,
-    fingerprintSha256: x509.fingerprint256,
+    fingerprintSha256: colonHex(createHash('sha256').update(der).digest()),
     source,
   };
   for (const ext of children(children(extensionsWrapper)[0])) applyExtension(entry, ext);
-  if (entry.selfIssued) entry.selfSigned = verifiesWith(x509, x509.publicKey);
+  // Only a self-issued certificate needs OpenSSL here: does its own key verify it?
+  if (entry.selfIssued) entry.selfSigned = selfSignatureVerifies(der);
   return entry;
 }
 
-function verifiesWith(cert: X509Certificate, key: KeyObject | undefined): boolean {
+function selfSignatureVerifies(der: Buffer): boolean {
   try {
-    return !!key && cert.verify(key);
+    const x509 = new X509Certificate(der);
+    return x509.verify(x509.publicKey);
   } catch {
     return false;
   }
 }
 
-/** Node prints DNs one RDN per line in certificate order; we keep the order on one line. */
-function oneLineDn(dn: string): string {
-  return dn.split('\n').filter(Boolean).join(', ');
+function colonHex(b: Buffer): string {
+  return b.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+const ATTRIBUTE_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '2.5.4.10': 'O', '2.5.4.11': 'OU',
+  '2.5.4.5': 'serialNumber', '2.5.4.9': 'street', '2.5.4.12': 'title', '2.5.4.42': 'GN', '2.5.4.4': 'SN',
+  '0.9.2342.19200300.100.1.25': 'DC', '0.9.2342.19200300.100.1.1': 'UID', '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+/** One-line DN in certificate order ("CN=a, O=b"), as a display string (not for matching). */
+export function formatName(name: Asn1): string {
+  const parts: string[] = [];
+  for (const rdn of children(name)) {
+    for (const atv of children(rdn)) {
+      const [typeNode, valueNode] = children(atv);
+      const type = oidOf(typeNode) ?? '?';
+      parts.push(`${ATTRIBUTE_NAMES[type] ?? type}=${stringValue(valueNode)}`);
+    }
+  }
+  return parts.join(', ');
+}
+
+function attributeValues(name: Asn1, type: string): string[] {
+  const out: string[] = [];
+  for (const rdn of children(name)) {
+    for (const atv of children(rdn)) {
+      const [typeNode, valueNode] = children(atv);
+      if (oidOf(typeNode) === type) out.push(stringValue(valueNode));
+    }
+  }
+  return out;
+}
+
+function stringValue(node: Asn1 | undefined): string {
+  const raw = bytes(node);
+  if (!node) return '';
+  try {
+    if (node.type === T.UTF8) return Buffer.from(raw, 'binary').toString('utf8');
+    if (node.type === T.BMPSTRING) return Buffer.from(raw, 'binary').swap16().toString('utf16le');
+  } catch {
+    // fall through to the byte view
+  }
+  return raw;
 }
 
 function signatureAlgorithmOf(algId: Asn1): { oid: string; name: string; hash: SignatureHash } {
@@ -110,25 +148,55 @@ function pssHash(params: Asn1 | undefined): SignatureHash {
   return (digestOid && DIGEST_OIDS[digestOid]) || 'unknown';
 }
 
-/** Key facts from OpenSSL where it can, from the SPKI structure where it cannot. */
-export function describeCertKey(key: KeyObject | undefined, spki: Asn1): PublicKeyInfo {
-  const [algId] = children(spki);
+/**
+ * Key facts straight from the SubjectPublicKeyInfo: no OpenSSL object per certificate (the
+ * parser reads thousands per second). spkiSha256 hashes the DER as found, which is what
+ * OpenSSL re-encodes a named-curve or RSA key to, so it equals the private key's.
+ */
+export function describeSpki(spki: Asn1): PublicKeyInfo {
+  const [algId, keyBits] = children(spki);
   const [algOidNode, algParams] = children(algId);
   const algOid = oidOf(algOidNode) ?? '';
   const info: PublicKeyInfo = { algorithm: KEY_ALGORITHM_OIDS[algOid] ?? 'unknown' };
-  if (info.algorithm === 'ec') {
-    const curveOid = oidOf(algParams);
-    if (curveOid) {
-      const named = NAMED_CURVES[curveOid];
-      info.curve = named?.name ?? curveOid;
-      info.bits = named?.bits;
-    } else if (isUniversal(algParams, T.SEQUENCE)) {
-      // specifiedCurve: ECParameters { version, fieldID, curve, base, order, cofactor? }
-      info.explicitCurve = true;
-      info.bits = bitLength(bytes(children(algParams)[4]));
+  const keyBytes = bytes(keyBits).slice(1); // drop the unused-bits octet
+  try {
+    switch (info.algorithm) {
+      case 'rsa':
+      case 'rsa-pss': {
+        const [n, e] = children(fromDer(Buffer.from(keyBytes, 'binary')));
+        info.bits = bitLength(bytes(n));
+        info.exponent = BigInt('0x' + (integerHex(e) || '0')).toString();
+        break;
+      }
+      case 'ec': {
+        const curveOid = oidOf(algParams);
+        if (curveOid) {
+          const named = NAMED_CURVES[curveOid];
+          info.curve = named?.name ?? curveOid;
+          if (named) info.bits = named.bits;
+        } else if (isUniversal(algParams, T.SEQUENCE)) {
+          // specifiedCurve: ECParameters { version, fieldID, curve, base, order, cofactor? }
+          info.explicitCurve = true;
+          info.bits = bitLength(bytes(children(algParams)[4]));
+        }
+        break;
+      }
+      case 'ed25519':
+        info.bits = 256;
+        break;
+      case 'ed448':
+        info.bits = 456;
+        break;
+      case 'dsa':
+        info.bits = bitLength(bytes(children(algParams)[0]));
+        break;
+      default:
+        break;
     }
+  } catch {
+    // a malformed key: the facts stay unknown and the key-strength rules say so
   }
-  if (key) Object.assign(info, describeKeyObject(key, info));
+  info.spkiSha256 = createHash('sha256').update(toDerBuffer(spki)).digest('hex');
   return info;
 }
 
