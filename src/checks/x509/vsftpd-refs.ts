@@ -148,6 +148,13 @@ export function resolve(inv: Inventory, config: VsftpdConfig, value: string): Re
     for (const r of roots) candidates.push(path.join(r, value));
   }
   const bounds = rootDir ? [rootDir] : roots;
+  // "/../../etc/shadow" joined under --root normalises to a path outside it: never follow one.
+  const inside = candidates.filter((c) => bounds.length === 0 || bounds.some((b) => within(c, b)));
+  if (inside.length === 0) {
+    return { status: 'outside-tree', shownPath: value, reason: `${value} resolves outside the scanned tree` };
+  }
+  candidates.length = 0;
+  candidates.push(...inside);
   const files = x509Files(inv);
   for (const candidate of candidates) {
     const found = files.find((f) => path.resolve(f.absPath) === path.resolve(candidate));
