@@ -76,7 +76,15 @@ function generated(count: number, seed: number): string[] {
     return pick(JUNK_WORDS);
   };
   const out: string[] = [];
+  const broad = ['ALL', 'HIGH', 'COMPLEMENTOFALL', 'kECDHE', 'aRSA', 'AES', 'SHA1', 'TLSv1.2', 'CBC'];
   for (let n = 0; n < count; n++) {
+    if (rnd() < 0.25) {
+      // Order-sensitive shape: add, then move/delete/kill part of it, then add something broad
+      // (a deleted suite is first in line for a later add; a moved or killed one is not).
+      const level = rnd() < 0.5 ? ':@SECLEVEL=0' : '';
+      out.push(`${word()}:${pick(['-', '-', '+', '!'])}${word()}${rnd() < 0.5 ? '+' + word() : ''}:${pick(broad)}:${pick(broad)}${level}`);
+      continue;
+    }
     const items: string[] = [];
     const len = 1 + Math.floor(rnd() * 6);
     for (let k = 0; k < len; k++) {
@@ -144,7 +152,7 @@ describe('OpenSSL cipher string expansion agrees with the real openssl', () => {
 
   it('generated corpus (seeded)', async () => {
     // Longer hunts: FTPS_AUDIT_CIPHER_FUZZ=5000 FTPS_AUDIT_CIPHER_SEED=7 npx vitest run test/openssl-cipher-expansion.test.ts
-    const corpus = generated(Number(process.env.FTPS_AUDIT_CIPHER_FUZZ ?? 300), Number(process.env.FTPS_AUDIT_CIPHER_SEED ?? 0x5eed));
+    const corpus = generated(Number(process.env.FTPS_AUDIT_CIPHER_FUZZ ?? 500), Number(process.env.FTPS_AUDIT_CIPHER_SEED ?? 0x5eed));
     expect(new Set(corpus).size).toBeGreaterThanOrEqual(200);
     report('generated', await compareAll(corpus));
   });
