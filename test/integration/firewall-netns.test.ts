@@ -10,10 +10,9 @@
  * Needs root (CAP_NET_ADMIN) and iproute2/iptables/nftables; otherwise the suite is skipped
  * and says why on stderr. Namespaces and processes are removed in afterAll even on failure.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FirewallRuleset, IpFamily } from '../../src/model/firewall.js';
 import { FirewallModel } from '../../src/firewall/reachability.js';
@@ -22,7 +21,6 @@ import { parseIptablesScript } from '../../src/parsers/iptables/script.js';
 import { parseNftables } from '../../src/parsers/nftables/ruleset.js';
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 
-const run = promisify(execFile);
 const CORPUS_DIR = path.resolve(__dirname, '../fixtures/firewall/netns');
 const PORTS = [20, 21, 22, 989, 990, 2121, 31337, 39999, 40000, 40049, 40050, 40100, 40101];
 const SERVER = { ipv4: '10.213.0.1', ipv6: 'fd13::1' } as const;
@@ -34,6 +32,27 @@ const tag = `fa${process.pid % 100000}`;
 function netnsAvailable(): { ok: boolean; reason: string } {
   if (process.platform !== 'linux') return { ok: false, reason: 'not Linux' };
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return { ok: false, reason: 'not running as root (needs CAP_NET_ADMIN for ip netns)' };
+  for (const tool of ['ip', 'nft', 'iptables-restore', 'ip6tables-restore']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return { ok: false, reason: `${tool} is not installed (apt-get install iproute2 iptables nftables)` };
+    }
+  }
+  // Root is not enough in some containers: try the real thing once.
+  const probe = `${tag}-probe`;
+  try {
+    execFileSync('ip', ['netns', 'add', probe], { stdio: 'pipe', timeout: 10_000 });
+  } catch (e) {
+    return { ok: false, reason: `ip netns add failed (${String((e as { stderr?: Buffer }).stderr ?? e).trim()})` };
+  }
+  try {
+    execFileSync('ip', ['netns', 'exec', probe, 'nft', 'list', 'ruleset'], { stdio: 'pipe', timeout: 10_000 });
+  } catch (e) {
+    return { ok: false, reason: `nft does not work inside a network namespace (${String((e as { stderr?: Buffer }).stderr ?? e).trim()})` };
+  } finally {
+    try { execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore', timeout: 10_000 }); } catch { /* reported by the next run's probe */ }
+  }
   return { ok: true, reason: '' };
 }
 
