@@ -8,7 +8,7 @@ import { exchangeHello, exchangeSsl2Hello, type HelloOutcome } from './server-fl
 import { ssl2KindName, ssl2Kinds, suiteFacts, suiteName, universe } from './suite-catalog.js';
 import { fullHandshake, nodeVersionOf, peerChainDer, tryClientRenegotiation } from './tls-full.js';
 import { openTlsReady, SetupError, type Endpoint, type FtpsMode } from './transport.js';
-import { groupName, OFFERED_GROUPS } from './groups.js';
+import { groupName, OFFERED_GROUPS, OFFERED_GROUPS_TLS12 } from './groups.js';
 
 export interface TlsScanOptions {
   endpoint: Endpoint;
@@ -116,7 +116,8 @@ async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtoc
   let incomplete: string | undefined;
   const bound = remaining.length + LOOP_MARGIN;
   for (let i = 0; i < bound && remaining.length > 0; i++) {
-    const o = await run.hello({ protocol, suites: remaining, groups: OFFERED_GROUPS, x25519Share: true, secureRenegotiation: true }, protocol !== 'TLSv1.3');
+    const groups = protocol === 'TLSv1.3' ? OFFERED_GROUPS : OFFERED_GROUPS_TLS12;
+    const o = await run.hello({ protocol, suites: remaining, groups, x25519Share: true, secureRenegotiation: true }, protocol !== 'TLSv1.3');
     if (!first) first = o;
     if (o.kind !== 'server-hello' || o.protocol !== protocol) break;
     if (!remaining.includes(o.suite)) {

@@ -1,0 +1,120 @@
+/**
+ * Comparison suite: the probe's protocol and suite lists against sslscan's on the same real
+ * vsftpd ports (strict, permissive, implicit), and DHE parameter size against gnutls-serv
+ * configured with a known prime. sslscan prints OpenSSL names; they are mapped to IANA codes
+ * through the shared suite table.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeObservation } from '../src/model/probe.js';
+import { probeEndpoint } from '../src/probe/run.js';
+import { scanTls } from '../src/probe/tls-scan.js';
+import { suiteByIanaName, suiteByOpensslName } from '../src/tls/suites.js';
+import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
+
+const skip = vsftpdPrerequisites();
+let work = '';
+const daemons: VsftpdStartup[] = [];
+
+function sslscan(port: number, starttls: boolean): Promise<Map<string, Set<number>>> {
+  return new Promise((resolve) => {
+    execFile('sslscan', ['--no-colour', ...(starttls ? ['--starttls-ftp'] : []), `127.0.0.1:${port}`], { timeout: 60_000 }, (_e, out) => {
+      const byProto = new Map<string, Set<number>>();
+      for (const line of out.split('\n')) {
+        const m = /^(?:Preferred|Accepted)\s+(TLSv1\.[0-3]|SSLv[23])\s+\d+ bits\s+(\S+)/.exec(line);
+        if (!m) continue;
+        const proto = m[1] === 'TLSv1.0' ? 'TLSv1.0' : m[1]!;
+        const s = suiteByOpensslName(m[2]!) ?? suiteByIanaName(m[2]!);
+        if (!s) throw new Error(`sslscan suite ${m[2]} not in the table`);
+        (byProto.get(proto) ?? byProto.set(proto, new Set()).get(proto)!).add(s.code);
+      }
+      resolve(byProto);
+    });
+  });
+}
+
+function ours(o: ProbeObservation): Map<string, Set<number>> {
+  const m = new Map<string, Set<number>>();
+  for (const p of o.tls!.protocols) if (p.accepted) m.set(p.protocol, new Set(p.suites.map((s) => s.code)));
+  return m;
+}
+
+async function vsftpd(extra: string[]): Promise<number> {
+  const conf = path.join(work, `v${daemons.length}.conf`);
+  writeFileSync(conf, ['listen=YES', 'seccomp_sandbox=NO', 'ssl_enable=YES', `rsa_cert_file=${work}/cert.pem`, `rsa_private_key_file=${work}/key.pem`, 'local_enable=YES', 'anonymous_enable=NO', ...extra].join('\n') + '\n', { mode: 0o600 });
+  const port = await freePort();
+  const implicit = extra.includes('implicit_ssl=YES');
+  const d = await startVsftpd({ configFile: conf, port, overrides: foregroundOverrides(port), ...(implicit ? { timeoutMs: 1500 } : {}) });
+  daemons.push(d);
+  if (!(d.state === 'running' || (implicit && d.state === 'timeout'))) throw new Error(`vsftpd: ${d.state}`);
+  return port;
+}
+
+describe.skipIf(skip !== undefined)('probe vs sslscan on the same vsftpd ports', () => {
+  beforeAll(() => {
+    ensureVsftpdRuntimeDirs();
+    work = mkdtempSync(path.join(os.tmpdir(), 'probe-peers-'));
+    chmodSync(work, 0o755);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${work}/key.pem`, '-out', `${work}/cert.pem`, '-days', '30', '-subj', '/CN=ftps-test.local'], { stdio: 'ignore' });
+  });
+  afterAll(async () => {
+    for (const d of daemons) await stopVsftpd(d);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const configs: [string, string[], boolean][] = [
+    ['strict', [], true],
+    ['permissive', ['ssl_ciphers=ALL:@SECLEVEL=0', 'ssl_tlsv1=YES', 'ssl_sslv3=YES'], true],
+    ['implicit', ['implicit_ssl=YES'], false],
+    ['TLS 1.0 via ciphers', ['ssl_ciphers=ECDHE-RSA-AES128-SHA:AES256-SHA:@SECLEVEL=0'], true],
+  ];
+  for (const [name, extra, starttls] of configs) {
+    it(`${name}: same protocols and suites as sslscan`, async () => {
+      const port = await vsftpd(extra);
+      const o = await probeEndpoint({ host: '127.0.0.1', port }, { mode: 'auto', timeoutMs: 4000, concurrency: 1, skipClientRenegotiation: true });
+      const ref = await sslscan(port, starttls);
+      expect(ref.size).toBeGreaterThan(0);
+      expect(ours(o)).toEqual(ref);
+    });
+  }
+});
+
+/** RFC 2409 §6.2 Oakley group 2 (1024-bit MODP) as PKCS#3 PEM: a known weak prime, no generation. */
+function oakleyGroup2Pem(): string {
+  const p = Buffer.from('FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF', 'hex');
+  const len = (n: number): Buffer => (n < 128 ? Buffer.from([n]) : n < 256 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 255]));
+  const int = (b: Buffer): Buffer => { const v = b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b; return Buffer.concat([Buffer.from([2]), len(v.length), v]); };
+  const body = Buffer.concat([int(p), int(Buffer.from([2]))]);
+  const der = Buffer.concat([Buffer.from([0x30]), len(body.length), body]);
+  return `-----BEGIN DH PARAMETERS-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END DH PARAMETERS-----\n`;
+}
+
+describe('DHE prime size read from ServerKeyExchange (gnutls-serv with a 1024-bit prime)', () => {
+  let proc: ChildProcess | undefined;
+  let dir = '';
+  afterAll(() => {
+    if (proc?.pid && proc.exitCode === null) process.kill(proc.pid, 'SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  it('reports 1024 bits for the DHE suites, matching the prime the server was given', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gnutls-dh-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/k.pem`, '-out', `${dir}/c.pem`, '-days', '30', '-subj', '/CN=dh.test'], { stdio: 'ignore' });
+    writeFileSync(`${dir}/dh.pem`, oakleyGroup2Pem());
+    const bits = Number(/\((\d+) bit\)/.exec(execFileSync('openssl', ['dhparam', '-in', `${dir}/dh.pem`, '-noout', '-text']).toString())![1]);
+    const port = await freePort();
+    proc = spawn('gnutls-serv', ['--priority', 'NONE:+VERS-TLS1.2:+AES-128-CBC:+AES-128-GCM:+DHE-RSA:+SHA1:+AEAD:+COMP-NULL:+SIGN-ALL:+GROUP-ALL', '--dhparams', `${dir}/dh.pem`, '--x509certfile', `${dir}/c.pem`, '--x509keyfile', `${dir}/k.pem`, '-p', String(port)], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const tls = await scanTls({ endpoint: { host: '127.0.0.1', port }, mode: 'implicit', hostname: 'dh.test', timeoutMs: 3000, parallel: 4, clientRenegotiation: false });
+    const dhe = tls.protocols.flatMap((p) => p.suites).filter((s) => s.name.includes('DHE_RSA'));
+    expect(dhe.length).toBeGreaterThan(0);
+    expect(new Set(dhe.map((s) => s.dhBits))).toEqual(new Set([bits]));
+  });
+});
