@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../src/model/report.js';
 import type { ProbeObservation } from '../src/model/probe.js';
-import { defaultSettings, judge, loadRuleSet } from '../src/pipeline/scan.js';
+import { defaultSettings, judge, loadRuleSet, runScan } from '../src/pipeline/scan.js';
 import { probeEndpoint } from '../src/probe/run.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
 
@@ -22,6 +22,7 @@ const daemons: VsftpdStartup[] = [];
 let strict: ScanReport;
 let permissive: ScanReport;
 let strictObs: ProbeObservation;
+let permissiveObs: ProbeObservation;
 
 async function judged(o: ProbeObservation): Promise<ScanReport> {
   const rs = await loadRuleSet();
@@ -60,6 +61,7 @@ describe.skipIf(skip !== undefined)('probe rules on real observations', () => {
       obs.push(await probeEndpoint({ host: '127.0.0.1', port }, { mode: 'auto', timeoutMs: 4000, concurrency: 1, user: USER, password: PASSWORD, hostname: 'ftps-test.local', caFile: `${work}/cert.pem` }));
     }
     strictObs = obs[0]!;
+    permissiveObs = obs[1]!;
     strict = await judged(obs[0]!);
     permissive = await judged(obs[1]!);
   });
@@ -110,5 +112,20 @@ describe.skipIf(skip !== undefined)('probe rules on real observations', () => {
     expect(statuses(r, 'probe/endpoint-unreachable')).toEqual(['error']);
     expect(statuses(r, 'probe/weak-cipher-suite')).toEqual(['not-evaluated']);
     expect(r.results.find((x) => x.ruleId === 'probe/endpoint-unreachable')!.message).toMatch(/refused/);
+  });
+
+  it('config vs live (scan with probe observations): the file matches the strict daemon, not the permissive one', async () => {
+    const dir = path.join(work, 'scanned');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'vsftpd.conf'), ['listen=YES', 'ssl_enable=YES', 'ssl_tlsv1=NO', 'ssl_sslv3=NO', 'force_local_logins_ssl=YES', 'force_local_data_ssl=YES', 'require_ssl_reuse=YES', 'anonymous_enable=NO', 'local_enable=YES', 'rsa_cert_file=/etc/ssl/certs/vsftpd.pem'].join('\n') + '\n');
+    const rule = 'probe/config-differs-from-live';
+    const ok = (await runScan({ paths: [dir], extraModels: { probe: [strictObs] } })).report;
+    expect(statuses(ok, rule)).toEqual(['pass']);
+    const bad = (await runScan({ paths: [dir], extraModels: { probe: [permissiveObs] } })).report;
+    const fails = bad.results.filter((x) => x.ruleId === rule && x.status === 'fail');
+    expect(fails.map((f) => /sets (\w+)=/.exec(f.message)![1]).sort()).toEqual(['anonymous_enable', 'force_local_data_ssl', 'force_local_logins_ssl', 'require_ssl_reuse', 'ssl_tlsv1']);
+    const tls1 = fails.find((f) => f.message.includes('ssl_tlsv1'))!;
+    expect(tls1.location).toMatchObject({ file: expect.stringMatching(/vsftpd\.conf$/), line: 3, endpoint: permissiveObs.endpoint });
+    expect(tls1.evidence).toMatch(/ssl_tlsv1=NO[\s\S]*TLSv1.0 accepted/);
   });
 });

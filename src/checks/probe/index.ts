@@ -7,6 +7,7 @@ import {
   anonymousAccess, anonymousInClear, authSsl, cccAccepted, clearDataChannel, credentialsInClear, dataChannelMatchesControl,
   dataSessionReuse, pasvAddressLeak, siteExposed, versionDisclosed,
 } from './ftp.js';
+import { configVsLive } from './config-vs-live.js';
 
 /** Checks for the probe target (live observations); the engine finds them by name. */
 export const checks: Check[] = [
@@ -16,4 +17,5 @@ export const checks: Check[] = [
   certUntrusted, certHostname, certValidity, certWeakKey,
   credentialsInClear, anonymousInClear, anonymousAccess, clearDataChannel, dataSessionReuse, dataChannelMatchesControl,
   pasvAddressLeak, authSsl, cccAccepted, siteExposed, versionDisclosed,
+  configVsLive,
 ];
