@@ -76,6 +76,11 @@ describe('HTML report in Chromium', () => {
       const evidence = await page.locator('code.evidence').allTextContents();
       expect(evidence).toContain(`ftpd_banner=${HOSTILE_SCRIPT}${HOSTILE_IMG}`);
       expect(await page.locator('#certificates').textContent()).toContain(`CN=Example Issuing CA ${HOSTILE_IMG}`);
+      const certHeaders = await page.locator('#certificates th').allTextContents();
+      expect(certHeaders.slice(0, 4)).toEqual(['Subject', 'Issuer', 'Not after', 'Expires in']);
+      const certCells = await page.locator('#certificates tbody td').allTextContents();
+      expect(certCells[certHeaders.indexOf('Expires in')]).toBe('11 day(s)');
+      expect(certCells[certHeaders.indexOf('File')]).toBe('certs/ftps.pem:1');
 
       // Executive summary, matrix, findings, inventory and scan record are all there.
       expect(await page.locator('#summary svg.chart rect').count()).toBe(5);

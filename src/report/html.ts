@@ -108,7 +108,7 @@ function viewModel(report: ScanReport) {
       packs: [...packIds.map((p) => ({ value: p, label: p, checked: true })), { value: '-', label: 'no pack', checked: true }],
     },
     groups: artifactGroups(report, rules),
-    certificates: certificateView(report.inventory.certificates),
+    certificates: certificateView(report.inventory.certificates, report.generatedAt),
     artifacts: report.artifacts.map((a) => ({ ...a, sizeText: `${a.size.toLocaleString('en-US')} B` })),
     packVersions: report.packs.map((p) => ({ id: p.id, title: p.title, version: p.version })),
     diagnostics: report.diagnostics.map((d) => ({ ...d, where: locationText(d.location) })),
@@ -305,17 +305,50 @@ function waiverWhere(w: { source: string; index?: number; line?: number; path?: 
 }
 
 /**
- * The certificate inventory has whatever shape the x509 module gives it; show scalar fields
- * as columns (arrays joined, objects as JSON), all escaped by the template.
+ * The certificate inventory (ScanReport.inventory.certificates, rows of the x509 module's
+ * CertificateInventoryEntry). Known fields come first, in the order an auditor reads them,
+ * with "expires in" computed against the report date; any other scalar field follows as is.
+ * Every cell is text, escaped by the template.
  */
-function certificateView(items: unknown[] | undefined) {
+const CERT_COLUMNS: [key: string, label: string][] = [
+  ['subject', 'Subject'],
+  ['issuer', 'Issuer'],
+  ['notAfter', 'Not after'],
+  ['expiresIn', 'Expires in'],
+  ['notBefore', 'Not before'],
+  ['key', 'Key'],
+  ['signatureAlgorithm', 'Signature'],
+  ['sans', 'Subject alt. names'],
+  ['file', 'File'],
+  ['usedBy', 'Used by'],
+  ['selfSigned', 'Self-signed'],
+  ['isCA', 'CA'],
+  ['serialNumber', 'Serial'],
+  ['fingerprintSha256', 'SHA-256 fingerprint'],
+];
+
+function certificateView(items: unknown[] | undefined, generatedAt: string) {
   if (!items?.length) return undefined;
-  const rows = items.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
-  const columns: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const rows = items
+    .filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x))
+    .map((r) => {
+      const row: Record<string, unknown> = { ...r };
+      if (typeof r.file === 'string' && typeof r.line === 'number') row.file = `${r.file}:${r.line}`;
+      delete row.line;
+      const end = typeof r.notAfter === 'string' ? Date.parse(r.notAfter) : NaN;
+      const now = Date.parse(generatedAt);
+      if (!Number.isNaN(end) && !Number.isNaN(now)) {
+        const days = Math.floor((end - now) / 86_400_000);
+        row.expiresIn = days < 0 ? `expired ${-days} day(s) ago` : `${days} day(s)`;
+      }
+      return row;
+    });
+  const present = new Set(rows.flatMap((r) => Object.keys(r)));
+  const columns = CERT_COLUMNS.filter(([k]) => present.has(k));
+  for (const k of present) if (!CERT_COLUMNS.some(([c]) => c === k)) columns.push([k, k]);
   return {
-    columns,
-    rows: rows.map((r) => ({ cells: columns.map((k) => cellText(r[k])) })),
+    columns: columns.map(([, label]) => label),
+    rows: rows.map((r) => ({ cells: columns.map(([k]) => cellText(r[k])) })),
   };
 }
 
