@@ -16,6 +16,17 @@ const FAMILIES = new Set<TableFamily>(['ip', 'ip6', 'inet', 'arp', 'bridge', 'ne
 const HOOKS = new Set<Hook>(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
 const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100, out: 100, in: -200 };
 
+/**
+ * nft keywords cannot name a table, chain or set unless quoted ("table inet flags" is a
+ * syntax error). Not the whole grammar: the words rulesets are likely to try.
+ */
+// Checked one by one against `nft -c` 1.0.6 as table names (filter, input, state... are fine).
+const KEYWORDS = new Set(['table', 'chain', 'set', 'map', 'rule', 'element', 'flags', 'type', 'hook', 'priority', 'policy', 'counter', 'accept', 'drop',
+  'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev', 'tcp', 'udp', 'ct', 'meta', 'limit', 'log',
+  'define', 'include', 'flush', 'add', 'delete', 'insert', 'create', 'list', 'comment', 'elements', 'timeout', 'size', 'meter', 'quota', 'dnat', 'snat',
+  'masquerade', 'redirect', 'notrack', 'iif', 'oif', 'iifname', 'oifname', 'mark', 'icmp', 'icmpv6', 'dynamic', 'interval', 'constant', 'devices',
+  'device', 'handle', 'index', 'position', 'ruleset', 'vmap', 'synproxy', 'flowtable', 'secmark', 'th', 'sctp']);
+
 interface TableState {
   table: FirewallTable;
   sets: Map<string, SetDef>;
@@ -63,6 +74,9 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
     return false;
   };
 
+  const checkName = (t: Token) => {
+    if (t.kind === 'word' && KEYWORDS.has(t.text)) fail(t, `syntax error: unexpected ${t.text}, expecting string (a keyword cannot be a name unless quoted)`);
+  };
   const tableKey = (family: TableFamily, name: string) => `${family} ${name}`;
   const getTable = (family: TableFamily, name: string, t: Token | undefined, create: boolean): TableState | undefined => {
     const key = tableKey(family, name);
@@ -89,9 +103,11 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
     if (!a || a.kind !== 'word') return undefined;
     if (FAMILIES.has(a.text as TableFamily) && at(1)?.kind === 'word') {
       pos += 2;
+      checkName(tokens[pos - 1]!);
       return { family: a.text as TableFamily, name: tokens[pos - 1]!.text };
     }
     pos++;
+    checkName(a);
     return { family: 'ip', name: a.text };
   };
 
@@ -190,6 +206,7 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
         const nameTok = at(1);
         pos += 2;
         if (!nameTok) { fail(t, 'chain without a name'); return; }
+        checkName(nameTok);
         const chain = getChain(st, nameTok.text, t);
         if (at()?.kind === '{') parseChainBody(st, chain);
         continue;
@@ -197,6 +214,7 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
       if (t.kind === 'word' && t.text === 'set') {
         const nameTok = at(1);
         pos += 2;
+        if (nameTok) checkName(nameTok);
         parseSetBody(st, nameTok?.text ?? '', t);
         continue;
       }
