@@ -128,6 +128,13 @@ describe('syntax issues', () => {
     expect(issue!.message).toContain('only in the rhel build');
   });
 
+  it('explains invisible bytes stuck to a name', () => {
+    const bom = parse('\ufefflisten=YES\n').issues[0]!;
+    expect(bom).toMatchObject({ code: 'unknown-option', option: '\ufefflisten', daemonMessage: 'unrecognised variable in config file: \ufefflisten' });
+    expect(bom.message).toContain('byte-order mark');
+    expect(parse('ssl_enable\u00a0=NO\n').issues[0]!.message).toContain('no-break space');
+  });
+
   it('explains case mistakes', () => {
     const [issue] = parse('SSL_ENABLE=YES\n').issues;
     expect(issue).toMatchObject({ code: 'unknown-option', fatal: true });

@@ -123,7 +123,10 @@ function unknownName(name: string, flavor: VsftpdFlavor, daemonMessage: string):
   }
   const elsewhere = flavorsKnowing(stripped, flavor);
   let hint = '';
-  if (elsewhere.length > 0) {
+  const invisible = invisibleJunk(stripped);
+  if (invisible && optionSpec(flavor, invisible.clean)) {
+    hint = `; it is ${invisible.clean} with ${invisible.what} attached, which vsftpd reads as part of the name`;
+  } else if (elsewhere.length > 0) {
     hint = `; it exists only in the ${elsewhere.join(' and ')} build${elsewhere.length > 1 ? 's' : ''}`;
   } else {
     const lower = stripped.toLowerCase();
@@ -137,6 +140,19 @@ function unknownName(name: string, flavor: VsftpdFlavor, daemonMessage: string):
     daemonMessage,
     message: `${show(name)} is not an option of ${BUILD(flavor)}${hint} (${oops})`,
   };
+}
+
+/** Bytes an editor leaves that look like nothing: a UTF-8 BOM, no-break or zero-width spaces. */
+function invisibleJunk(name: string): { clean: string; what: string } | undefined {
+  const kinds: Array<[string, string]> = [
+    ['\xef\xbb\xbf', 'a UTF-8 byte-order mark (U+FEFF)'],
+    ['\xc2\xa0', 'a no-break space (U+00A0)'],
+    ['\xe2\x80\x8b', 'a zero-width space (U+200B)'],
+  ];
+  for (const [bytes, what] of kinds) {
+    if (name.includes(bytes)) return { clean: name.split(bytes).join(''), what };
+  }
+  return undefined;
 }
 
 function stripTrailingSpace(s: string): string {
