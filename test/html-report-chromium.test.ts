@@ -85,6 +85,9 @@ describe('HTML report in Chromium', () => {
       // Executive summary, matrix, findings, inventory and scan record are all there.
       expect(await page.locator('#summary svg.chart rect').count()).toBe(5);
       expect(await page.locator('#summary').textContent()).toMatch(/Pass rate per pack/);
+      // hipaa: passes = idle-timeout (1); open failures = ssl-not-enabled etc/, weak-umask, auth-before-tls (3).
+      const hipaaRow = await page.locator('table.packrates tbody tr', { hasText: 'hipaa' }).locator('td').allTextContents();
+      expect(hipaaRow.slice(2, 5)).toEqual(['1', '3', '25.0 %']);
       expect(await page.locator('section.pack').count()).toBe(3);
       expect(await page.locator('#pack-pci-dss').textContent()).toContain('4.2.1.1');
       expect(await page.locator('#scanned').textContent()).toContain(report.artifacts[0]!.sha256);

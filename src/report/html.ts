@@ -166,19 +166,23 @@ function packView(report: ScanReport, packId: string, rules: Map<string, RuleSum
   const pack = report.packs.find((p) => p.id === packId)!;
   // Results by control of this pack, then by rule.
   const byControl = new Map<string, Map<string, Result[]>>();
+  // Pass rate counts each result once per pack, however many of its controls it evidences.
   let pass = 0;
   let fail = 0;
   for (const r of report.results) {
+    let inPack = false;
     for (const c of r.controls) {
       if (c.pack !== packId) continue;
+      inPack = true;
       let byRule = byControl.get(c.control);
       if (!byRule) byControl.set(c.control, (byRule = new Map()));
       let list = byRule.get(r.ruleId);
       if (!list) byRule.set(r.ruleId, (list = []));
       list.push(r);
-      if (r.status === 'pass') pass++;
-      else if (r.status === 'fail' && !r.waived) fail++;
     }
+    if (!inPack) continue;
+    if (r.status === 'pass') pass++;
+    else if (r.status === 'fail' && !r.waived) fail++;
   }
   const rate = pass + fail > 0 ? (100 * pass) / (pass + fail) : undefined;
   return {
