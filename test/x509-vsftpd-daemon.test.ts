@@ -4,7 +4,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checks } from '../src/checks/x509/index.js';
 import type { CheckOutcome, RuleDefinition } from '../src/engine/types.js';
-import { inventoryOf, TestPki, type Issued } from './helpers/pki.js';
+import { inventoryOf, openssl, TestPki, type Issued } from './helpers/pki.js';
 import {
   ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites,
 } from './helpers/vsftpd-daemon.js';
@@ -165,6 +165,14 @@ describe.skipIf(skip !== undefined)('vsftpd TLS material: our verdict = what the
     { name: 'RSA key beside an RSA-PSS certificate', expected: 'handshakes-fail', build: () => scenario({ 'c.pem': { copy: pss.cert }, 'k.pem': { copy: rsa.key } }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}']) },
     { name: 'ca_certs_file missing (ssl_request_cert defaults to YES)', expected: 'refuses', oops: 'SSL: could not load verify file', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': { copy: rsa.key } }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}', 'ca_certs_file={nope-ca.pem}']) },
     { name: 'ca_certs_file missing, ssl_request_cert=NO', expected: 'ok', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': { copy: rsa.key } }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}', 'ca_certs_file={nope-ca.pem}', 'ssl_request_cert=NO']) },
+    { name: 'broken PEM block (bad base64) before the certificate', expected: 'refuses', oops: 'SSL: cannot load RSA certificate', build: () => scenario({ 'both.pem': '-----BEGIN FOO-----\n!!!!\n-----END FOO-----\n' + cat(rsa.cert, rsa.key) }, ['rsa_cert_file={both.pem}']) },
+    { name: 'broken key block after the certificate (chain reading fails)', expected: 'refuses', oops: 'SSL: cannot load RSA certificate', build: () => scenario({ 'both.pem': cat(rsa.cert) + '-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n' + cat(rsa.key) }, ['rsa_cert_file={both.pem}']) },
+    { name: 'first certificate block does not decode', expected: 'refuses', oops: 'SSL: cannot load RSA certificate', build: () => scenario({ 'both.pem': '-----BEGIN CERTIFICATE-----\nSGVsbG8gd29ybGQh\n-----END CERTIFICATE-----\n' + cat(rsa.cert, rsa.key) }, ['rsa_cert_file={both.pem}']) },
+    { name: 'encrypted key, then the plain key (the encrypted one stops the reader)', expected: 'refuses', oops: 'SSL: cannot load RSA private key', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': cat(pki.encryptKey(rsa.key, `enc2-${seq}.key`), rsa.key) }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}']) },
+    { name: 'only an undecodable key block', expected: 'refuses', oops: 'SSL: cannot load RSA private key', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': '-----BEGIN PRIVATE KEY-----\nSGVsbG8gd29ybGQh\n-----END PRIVATE KEY-----\n' }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}']) },
+    { name: 'first key block does not decode (valid base64), then the key', expected: 'ok', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': '-----BEGIN PRIVATE KEY-----\nSGVsbG8gd29ybGQh\n-----END PRIVATE KEY-----\n' + cat(rsa.key) }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}']) },
+    { name: 'broken base64 block in the key file before the key (skipped by the key reader)', expected: 'ok', build: () => scenario({ 'c.pem': { copy: rsa.cert }, 'k.pem': '-----BEGIN RSA PRIVATE KEY-----\n!!!!\n-----END RSA PRIVATE KEY-----\n' + cat(rsa.key) }, ['rsa_cert_file={c.pem}', 'rsa_private_key_file={k.pem}']) },
+    { name: 'EC PARAMETERS + SEC1 key + certificate in one file (openssl ecparam -genkey style)', expected: 'ok', build: () => scenario({ 'ec.pem': openssl(['ecparam', '-name', 'prime256v1']) + cat(pki.traditionalKey(ec.key, `sec1-${seq}.key`, 'ec'), ec.cert) }, ['rsa_cert_file={ec.pem}', 'ssl_ciphers=HIGH']) },
     { name: 'rsa_cert_file empty (no certificate at all)', expected: 'handshakes-fail', build: () => scenario({}, ['rsa_cert_file=']) },
   ];
 

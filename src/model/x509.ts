@@ -106,8 +106,12 @@ export interface X509File {
    * 'unknown': git refused or failed (e.g. a repository owned by another user).
    */
   git?: 'tracked' | 'untracked' | 'outside-repository' | 'unknown';
-  /** Number of located problems the parser reported for this file (details in diagnostics). */
-  problemCount: number;
+  /**
+   * Problems the parser reported for this file (details and messages in the diagnostics):
+   * code and line, so that rules can tell what a PEM reader that stops at the first broken
+   * block (OpenSSL, hence vsftpd) would make of the file.
+   */
+  problems: { code: string; line?: number }[];
 }
 
 declare module './inventory.js' {

@@ -40,8 +40,15 @@ function judgeCert(ref: VsftpdFileRef): Verdict {
   if (!file) return { status: 'error', problem: 'unresolved', effect: '' };
   if (file.encoding !== 'pem') return { status: 'fail', problem: `${pathOf(ref)} is ${file.encoding.toUpperCase()}, and vsftpd reads certificates as PEM only`, effect: refuse };
   if (file.certificates.length === 0) return { status: 'fail', problem: `${pathOf(ref)} holds no readable certificate`, effect: refuse };
+  // SSL_CTX_use_certificate_chain_file reads PEM blocks to the end of the file: a broken
+  // block anywhere (bad base64, no END line, a certificate that does not decode) fails it.
+  const broken = file.problems.find((p) => BROKEN_PEM.has(p.code));
+  if (broken) return { status: 'fail', problem: `${pathOf(ref)} has a broken PEM block at line ${broken.line ?? '?'} (${broken.code})`, effect: refuse };
   return { status: 'pass', problem: '', effect: '' };
 }
+
+/** Problems that make OpenSSL's PEM reader stop with an error. */
+const BROKEN_PEM = new Set(['x509/pem-bad-base64', 'x509/pem-unterminated', 'x509/pem-empty', 'x509/bad-certificate']);
 
 function judgeKey(keyRef: VsftpdFileRef, certRef: VsftpdFileRef): Verdict {
   const oops = keyOops(keyRef.option);
@@ -52,8 +59,10 @@ function judgeKey(keyRef: VsftpdFileRef, certRef: VsftpdFileRef): Verdict {
   const where = keyRef.source === 'from-cert-file' ? `${pathOf(keyRef)} (no ${keyRef.option} set, so vsftpd reads the key from ${certRef.option})` : pathOf(keyRef);
   const refuse = refuses(oops).text;
   if (file.encoding !== 'pem') return { status: 'fail', problem: `${where} is ${file.encoding.toUpperCase()}, and vsftpd reads keys as PEM only`, effect: refuse };
-  // PEM_read_bio_PrivateKey takes the first private key in the file.
-  const key = file.privateKeys[0];
+  // PEM_read_bio_PrivateKey takes the first private key it can read: unlike the certificate
+  // chain reader it steps over broken blocks and keys that do not decode - but an encrypted
+  // key stops it (no passphrase). The daemon test shows each case.
+  const key = file.privateKeys.find((k) => k.encrypted || k.publicKey?.spkiSha256) ?? file.privateKeys[0];
   if (!key) return { status: 'fail', problem: `${where} holds no private key`, effect: refuse };
   if (key.encrypted) {
     return { status: 'fail', problem: `the private key in ${where} is encrypted and vsftpd has no passphrase option (it would prompt on a terminal; under systemd the load fails)`, effect: refuse };

@@ -28,11 +28,11 @@ export function parseX509(input: ParserInput): ParserOutput {
     encoding: 'pem',
     certificates: [],
     privateKeys: [],
-    problemCount: 0,
+    problems: [],
   };
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, message: string, loc: Partial<FileLocation> = {}, level: Diagnostic['level'] = 'error'): void => {
-    file.problemCount++;
+    file.problems.push({ code, ...(loc.line !== undefined ? { line: loc.line } : {}) });
     diagnostics.push({ level, code, message, location: { file: artifact.path, ...loc } });
   };
 
@@ -46,7 +46,7 @@ export function parseX509(input: ParserInput): ParserOutput {
       ? 'empty file where a certificate or key was expected'
       : 'neither PEM nor DER: not a certificate, key or PKCS#12 file');
   }
-  if (file.certificates.length === 0 && file.privateKeys.length === 0 && file.problemCount === 0 && !file.pkcs12) {
+  if (file.certificates.length === 0 && file.privateKeys.length === 0 && file.problems.length === 0 && !file.pkcs12) {
     problem('x509/no-material', 'no certificate or private key found in this file', {}, 'info');
   }
   if (file.privateKeys.some((k) => !k.encrypted)) file.git = gitStatusOf(artifact.absPath);
