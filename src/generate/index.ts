@@ -11,7 +11,7 @@ import { generatorVersion } from './version.js';
 
 export * from './types.js';
 export { resolveParams } from './pack-params.js';
-export { instancesFor } from './vsftpd-settings.js';
+export { instancesFor, commentLines, type SettingSection, type HardenedSetting } from './vsftpd-settings.js';
 export { TemplateUsageError } from './validate.js';
 
 const FLAVOR_LABEL: Record<VsftpdFlavor, string> = { upstream: 'upstream vsftpd 3.0.3', debian: 'Debian 12 vsftpd 3.0.3', rhel: 'RHEL vsftpd 3.0.3' };
@@ -66,8 +66,10 @@ export function vsftpdSections(opts: GenerateOptions, params: ResolvedParams, in
   return sections;
 }
 
-function renderVsftpd(opts: GenerateOptions, params: ResolvedParams, inst: VsftpdInstance, extra: SettingSection[] = []): string {
-  const sections = [...vsftpdSections(opts, params, inst), ...extra].map((sec) => ({
+function renderVsftpd(opts: GenerateOptions, params: ResolvedParams, inst: VsftpdInstance, extras: GenerateExtras): string {
+  const hardened = vsftpdSections(opts, params, inst);
+  extras.adjustSections?.(hardened);
+  const sections = [...hardened, ...(extras.vsftpdExtraSections ?? [])].map((sec) => ({
     title: sec.title,
     settings: sec.settings.map((s) => ({ name: s.name, value: s.value, comments: commentLines(s, opts.packs) })),
   }));
@@ -84,6 +86,8 @@ function renderVsftpd(opts: GenerateOptions, params: ResolvedParams, inst: Vsftp
 export interface GenerateExtras {
   /** Extra sections appended to every vsftpd.conf (site settings kept by --from). */
   vsftpdExtraSections?: SettingSection[];
+  /** Last word on the hardened sections (--from: keep stricter site limits). */
+  adjustSections?: (sections: SettingSection[]) => void;
 }
 
 function vsftpdFiles(opts: GenerateOptions, params: ResolvedParams, extras: GenerateExtras): GeneratedFile[] {
@@ -94,7 +98,7 @@ function vsftpdFiles(opts: GenerateOptions, params: ResolvedParams, extras: Gene
     files.push({
       kind: 'vsftpd',
       path: vsftpdConfPath(opts.flavor, inst.role, opts.mode),
-      content: renderVsftpd(opts, params, inst, extras.vsftpdExtraSections),
+      content: renderVsftpd(opts, params, inst, extras),
       description: `vsftpd configuration (${inst.role} FTPS on port ${inst.port}); owned by root`,
       mode: 0o600,
     });
