@@ -108,6 +108,8 @@ describe('SARIF renderer', () => {
     r.results = [
       { ...r.results[0]!, location: { file: 'samples/insecure/etc/vsftpd.conf' } },
       { ...r.results[1]!, location: { file: '/etc/ssl/certs/ftps.pem', line: 3 } },
+      { ...r.results[2]!, location: { file: 'samples/insecure/etc/vsftpd.conf', line: 7, column: 5, endLine: 7, endColumn: 17 } },
+      { ...r.results[2]!, fingerprint: 'x'.repeat(32), location: { file: 'samples/insecure/etc/vsftpd.conf', line: 0, column: 5, endLine: 7, endColumn: 3 } },
     ];
     const text = renderSarif(r);
     expectValidSarif(text, 'cwd-relative');
@@ -115,6 +117,9 @@ describe('SARIF renderer', () => {
     expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe('file:///work/x/');
     expect(run.results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'samples/insecure/etc/vsftpd.conf', uriBaseId: '%SRCROOT%', index: 0 }, region: { startLine: 1 } });
     expect(run.results[1].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'file:///etc/ssl/certs/ftps.pem', index: 1 });
+    expect(run.results[2].locations[0].physicalLocation.region).toEqual({ startLine: 7, startColumn: 5, endLine: 7, endColumn: 17 });
+    // A nonsensical location (line 0) is anchored on line 1 rather than emitted invalid.
+    expect(run.results[3].locations[0].physicalLocation.region).toEqual({ startLine: 1 });
     // Targets that disagree about the base (merged runs): described, not resolved.
     const two = sampleReport({ invocation: { command: 'report', args: [], flavor: 'debian', targets: ['/a/infra', '/b/other'] } });
     two.artifacts = [{ path: 'infra/x.conf', kind: 'vsftpd-conf', sha256: 'c'.repeat(64), size: 1 }, { path: 'other/y.conf', kind: 'vsftpd-conf', sha256: 'd'.repeat(64), size: 1 }];

@@ -403,7 +403,9 @@ function sarifLocations(loc: Location | undefined, artifactIndex: Map<string, nu
       const region: SarifRegion = { startLine: loc.line };
       if (loc.column !== undefined && loc.column >= 1) region.startColumn = loc.column;
       if (loc.endLine !== undefined && loc.endLine >= loc.line) region.endLine = loc.endLine;
-      if (loc.endColumn !== undefined && loc.endColumn >= 1 && region.startColumn !== undefined) region.endColumn = loc.endColumn;
+      // endColumn is exclusive: on a one-line region it must lie after startColumn.
+      const sameLine = (region.endLine ?? region.startLine) === region.startLine;
+      if (loc.endColumn !== undefined && region.startColumn !== undefined && loc.endColumn >= 1 && (!sameLine || loc.endColumn > region.startColumn)) region.endColumn = loc.endColumn;
       physical.region = region;
     } else {
       // A finding about the file as a whole (an option left unset, a file missing a
