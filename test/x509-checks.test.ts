@@ -290,3 +290,43 @@ describe('cipher-string authentication model agrees with `openssl ciphers -v`', 
     expect({ RSA: ours.has('RSA'), ECDSA: ours.has('ECDSA') }).toEqual({ RSA: fromOpenssl.has('RSA'), ECDSA: fromOpenssl.has('ECDSA') });
   });
 });
+
+describe('vsftpd.conf references resolve inside the scanned tree only', () => {
+  beforeAll(() => {
+    pki = new TestPki();
+    root = pki.rootCa('ref-root', 'rsa2048');
+  });
+  afterAll(() => pki.cleanup());
+
+  function material(files: string[], settings: Partial<ScanSettings>): Judged[] {
+    return judge('vsftpd-tls-material', inventoryOf(pki.path('t'), files, settings)) as Judged[];
+  }
+
+  it('a relative path is found beside the config or under a scan root', () => {
+    const l = pki.issue('rel', 'rsa2048', {}, root);
+    pki.concat('t/etc/certs/ftp.pem', [l.cert, l.key]);
+    pki.write('t/etc/vsftpd.conf', 'ssl_enable=YES\nrsa_cert_file=certs/ftp.pem\n');
+    const r = material(['etc/vsftpd.conf', 'etc/certs/ftp.pem'], {});
+    expect(r.map((o) => [o.data?.option, o.status])).toEqual([['rsa_cert_file', 'pass'], ['rsa_private_key_file', 'pass']]);
+  });
+
+  it('a path that climbs out of --root is outside the tree, and is never read', () => {
+    pki.write('secret.pem', 'not to be read\n');
+    pki.write('t/etc/vsftpd2.conf', 'ssl_enable=YES\nrsa_cert_file=/../secret.pem\n');
+    const r = material(['etc/vsftpd2.conf'], { rootDir: pki.path('t') });
+    expect(r.map((o) => o.status)).toEqual(['not-evaluated', 'not-evaluated']);
+    expect(r[0]!.message).toContain('outside the scanned tree');
+  });
+
+  it('a missing file under --root fails on the directive line, saying the daemon refuses to start', () => {
+    pki.write('t/etc/vsftpd3.conf', 'listen=YES\nssl_enable=YES\nrsa_cert_file=/etc/ssl/none.pem\n');
+    const r = material(['etc/vsftpd3.conf'], { rootDir: pki.path('t') });
+    expect(r[0]).toMatchObject({ status: 'fail', location: { file: 'etc/vsftpd3.conf', line: 3 } });
+    expect(r[0]!.message).toBe('rsa_cert_file=/etc/ssl/none.pem: /etc/ssl/none.pem does not exist; the daemon refuses to start ("500 OOPS: SSL: cannot load RSA certificate", exit status 2).');
+  });
+
+  it('ssl_enable=NO: nothing to judge', () => {
+    pki.write('t/etc/vsftpd4.conf', 'rsa_cert_file=/etc/ssl/none.pem\n');
+    expect(judge('vsftpd-tls-material', inventoryOf(pki.path('t'), ['etc/vsftpd4.conf'], { rootDir: pki.path('t') }))).toBe('not-applicable');
+  });
+});

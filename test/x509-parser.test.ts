@@ -137,6 +137,7 @@ describe('x509 parser', () => {
       expect(closed.file.encoding).toBe('pkcs12');
       expect(closed.file.pkcs12).toEqual({ opened: false, reason: 'no password given (--p12-password-env)' });
       expect(closed.file.certificates).toEqual([]);
+      expect(closed.diagnostics.map((d) => [d.code, d.level])).toEqual([['x509/pkcs12-not-opened', 'info']]);
       const wrong = parseFile(p12, undefined, 'nope');
       expect(wrong.file.pkcs12?.opened).toBe(false);
       expect(wrong.diagnostics.map((d) => d.code)).toEqual(['x509/pkcs12-unreadable']);
@@ -147,6 +148,7 @@ describe('x509 parser', () => {
       expect(open.file.certificates.map((c) => c.fingerprintSha256).sort()).toEqual([opensslFingerprint(leaves.get(spec)!.cert), opensslFingerprint(root.cert)].sort());
       const leafEntry = open.file.certificates.find((c) => c.subject === `CN=leaf-${spec}`)!;
       expect(open.file.privateKeys[0]!.publicKey?.spkiSha256).toBe(leafEntry.publicKey.spkiSha256);
+      expect(open.file.privateKeys[0]).toMatchObject({ format: 'pkcs12', encrypted: true });
     }
   });
 

@@ -85,6 +85,7 @@ export interface PrivateKeyEntry {
   index: number;
   location: FileLocation;
   format: PrivateKeyFormat;
+  /** Protected at rest: an encrypted PEM/PKCS#8 key, or a key inside a PKCS#12 container. */
   encrypted: boolean;
   /** Known when the key could be read (not encrypted, or a PKCS#12 opened with its password). */
   publicKey?: PublicKeyInfo;

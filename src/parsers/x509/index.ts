@@ -40,7 +40,7 @@ export function parseX509(input: ParserInput): ParserOutput {
   if (looksLikePem(text)) {
     parsePem(text, file, problem);
   } else if (content.length > 0 && content[0] === 0x30) {
-    parseDer(content, file, problem, settings.p12Password);
+    parseDer(content, file, problem, settings.p12Password, diagnostics);
   } else {
     problem('x509/unrecognised', content.length === 0
       ? 'empty file where a certificate or key was expected'
@@ -74,11 +74,11 @@ function parsePem(text: string, file: X509File, problem: Problem): void {
   }
 }
 
-function parseDer(content: Buffer, file: X509File, problem: Problem, p12Password: string | undefined): void {
+function parseDer(content: Buffer, file: X509File, problem: Problem, p12Password: string | undefined, diagnostics: Diagnostic[]): void {
   const location: FileLocation = { file: file.file };
   if (/\.(p12|pfx)$/i.test(file.file) || looksLikePkcs12(content)) {
     if (looksLikePkcs12(content)) {
-      parsePkcs12(content, file, problem, p12Password);
+      parsePkcs12(content, file, problem, p12Password, diagnostics);
       return;
     }
   }
@@ -98,18 +98,20 @@ function parseDer(content: Buffer, file: X509File, problem: Problem, p12Password
   problem('x509/bad-der', `binary file is not a readable DER certificate, private key or PKCS#12 (${certError})`);
 }
 
-function parsePkcs12(content: Buffer, file: X509File, problem: Problem, password: string | undefined): void {
+function parsePkcs12(content: Buffer, file: X509File, problem: Problem, password: string | undefined, diagnostics: Diagnostic[]): void {
   file.encoding = 'pkcs12';
   const location: FileLocation = { file: file.file };
   if (password === undefined) {
     file.pkcs12 = { opened: false, reason: 'no password given (--p12-password-env)' };
+    diagnostics.push({ level: 'info', code: 'x509/pkcs12-not-opened', message: 'PKCS#12 container detected; its certificates are not judged without --p12-password-env', location: { file: file.file } });
     return;
   }
   try {
     const contents = openPkcs12(content, password);
     file.pkcs12 = { opened: true };
     contents.certificates.forEach((der) => addCertificate(file, der, location, 'PKCS12', problem));
-    contents.keys.forEach((publicKey) => addKey(file, { index: file.privateKeys.length, location, format: 'pkcs12', encrypted: false, publicKey }));
+    // A PKCS#12 key is password-protected at rest even when we were given the password.
+    contents.keys.forEach((publicKey) => addKey(file, { index: file.privateKeys.length, location, format: 'pkcs12', encrypted: true, publicKey }));
   } catch (err) {
     file.pkcs12 = { opened: false, reason: `cannot open: ${(err as Error).message.split('\n')[0]}` };
     problem('x509/pkcs12-unreadable', `PKCS#12 container cannot be opened with the given password (${file.pkcs12.reason})`, {}, 'warning');
