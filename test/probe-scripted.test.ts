@@ -74,6 +74,27 @@ describe('scripted SSLv3 / SSLv2 servers: the server\'s own log is the reference
   });
 });
 
+describe('Heartbleed (CVE-2014-0160) against scripted vulnerable and patched servers', () => {
+  for (const variant of ['vulnerable', 'patched'] as const) {
+    it(`${variant} server → ${variant === 'vulnerable' ? 'vulnerable' : 'not-vulnerable'}`, async () => {
+      const srv = await startScriptedTls({ mode: 'explicit', versions: [0x0301, 0x0302, 0x0303], suites: [RSA_AES128], certDer: cert, heartbeat: variant });
+      servers.push(srv);
+      const tls = await scanTls({ endpoint: { host: '127.0.0.1', port: srv.port }, mode: 'explicit', hostname: 'scripted.test', timeoutMs: 1500, parallel: 4, clientRenegotiation: false });
+      expect(tls.heartbleed?.protocol).toBe('TLSv1.2');
+      expect(tls.heartbleed?.verdict).toBe(variant === 'vulnerable' ? 'vulnerable' : 'not-vulnerable');
+      expect(srv.heartbeats).toEqual([16384]);
+      if (variant === 'vulnerable') expect(tls.heartbleed?.evidence).toMatch(/heartbeat response of \d+ bytes \(\d+ bytes of server memory; content discarded\)/);
+    });
+  }
+  it('a server without the heartbeat extension is "no-heartbeat" and gets no heartbeat record', async () => {
+    const srv = await startScriptedTls({ mode: 'implicit', versions: [0x0303], suites: [RSA_AES128], certDer: cert });
+    servers.push(srv);
+    const tls = await scanTls({ endpoint: { host: '127.0.0.1', port: srv.port }, mode: 'implicit', hostname: 'x', timeoutMs: 1500, parallel: 4, clientRenegotiation: false });
+    expect(tls.heartbleed?.verdict).toBe('no-heartbeat');
+    expect(srv.heartbeats).toEqual([]);
+  });
+});
+
 describe('hostile servers: a clean verdict within the bounds, other targets unaffected', () => {
   const cases: [HostileBehaviour, RegExp][] = [
     ['silent', /^silent$/],

@@ -44,6 +44,8 @@ export interface HelloSpec {
   fallbackScsv?: boolean;
   /** Signal secure renegotiation (RFC 5746) with the empty renegotiation_info extension (SSLv3: with the SCSV). */
   secureRenegotiation?: boolean;
+  /** Offer the heartbeat extension (RFC 6520, peer_allowed_to_send) for the Heartbleed check. */
+  heartbeat?: boolean;
 }
 
 let x25519Public: Buffer | null = null;
@@ -88,6 +90,7 @@ export function buildClientHello(spec: HelloSpec): Buffer {
     exts.push(ext(EXT.extendedMasterSecret, Buffer.alloc(0)));
     exts.push(ext(EXT.encryptThenMac, Buffer.alloc(0)));
     if (spec.secureRenegotiation && !tls13) exts.push(ext(EXT.renegotiationInfo, Buffer.from([0])));
+    if (spec.heartbeat) exts.push(ext(EXT.heartbeat, Buffer.from([1])));
     if (tls13) {
       exts.push(ext(EXT.supportedVersions, vec(1, u16(0x0304))));
       exts.push(ext(EXT.pskKeyExchangeModes, vec(1, Buffer.from([1]))));

@@ -9,6 +9,7 @@ import { ssl2KindName, ssl2Kinds, suiteFacts, suiteName, universe } from './suit
 import { fullHandshake, nodeVersionOf, peerChainDer, tryClientRenegotiation } from './tls-full.js';
 import { openTlsReady, SetupError, type Endpoint, type FtpsMode } from './transport.js';
 import { groupName, OFFERED_GROUPS, OFFERED_GROUPS_TLS12 } from './groups.js';
+import { checkHeartbleed } from './heartbleed.js';
 
 export interface TlsScanOptions {
   endpoint: Endpoint;
@@ -277,6 +278,16 @@ export async function scanTls(opts: TlsScanOptions): Promise<TlsObservation> {
       })());
     }
   }
+  // Heartbleed on the highest protocol from TLS 1.0 to 1.2 (heartbeats travel in the clear there).
+  let heartbleed: TlsObservation['heartbleed'];
+  const hbProto = [...accepted].reverse().find((p) => p.protocol === 'TLSv1.2' || p.protocol === 'TLSv1.1' || p.protocol === 'TLSv1.0');
+  if (hbProto) {
+    tasks.push((async () => {
+      run.connections++;
+      const r = await checkHeartbleed(opts.endpoint, opts.mode, hbProto.protocol as 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2', hbProto.suites.map((s) => s.code), opts.sni, opts.timeoutMs);
+      heartbleed = { protocol: hbProto.protocol, ...r };
+    })());
+  }
   await Promise.all(tasks);
   clientRenegotiation.sort((a, b) => ORDER.indexOf(a.protocol) - ORDER.indexOf(b.protocol));
   return {
@@ -287,6 +298,7 @@ export async function scanTls(opts: TlsScanOptions): Promise<TlsObservation> {
     fallbackEvidence,
     clientRenegotiation,
     certificates,
+    ...(heartbleed ? { heartbleed } : {}),
     leakedErrors: leakedErrorStrings(protocols.map((p) => p.evidence.trailingText)),
     connections: run.connections,
   };

@@ -126,11 +126,19 @@ export interface ScriptedTlsOptions {
   recordSize?: number;
   /** Write the flight to TCP in chunks of this many bytes, with a pause between them. */
   tcpChunk?: number;
+  /**
+   * Negotiate the heartbeat extension; 'vulnerable' then answers an over-length heartbeat
+   * request with payload_length bytes of (fake) memory, as OpenSSL 1.0.1–1.0.1f did;
+   * 'patched' discards it silently (RFC 6520 §4).
+   */
+  heartbeat?: 'vulnerable' | 'patched';
 }
 
 export interface ScriptedTlsServer extends RunningServer {
   accepted: AcceptedHello[];
   acceptedSsl2: number[][];
+  /** payload_length of every heartbeat request received. */
+  heartbeats: number[];
 }
 
 /**
@@ -141,6 +149,7 @@ export interface ScriptedTlsServer extends RunningServer {
 export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedTlsServer> {
   const accepted: AcceptedHello[] = [];
   const acceptedSsl2: number[][] = [];
+  const heartbeats: number[] = [];
   const refuse = (s: net.Socket, version: number, alert: number, why: string): void => {
     s.write(Buffer.concat([Buffer.from([21]), u16(version >= 0x0300 ? version : 0x0301), u16(2), Buffer.from([2, alert])]));
     s.end(`500 OOPS: error:0A0000C1:SSL routines::${why}\r\n`);
@@ -202,7 +211,8 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
       const suite = o.suites.find((c) => offered.includes(c));
       if (suite === undefined) return refuse(s, version, 40, 'no shared cipher');
       accepted.push({ version, suite });
-      const sh = Buffer.concat([u16(version), Buffer.alloc(32, 1), Buffer.from([0]), u16(suite), Buffer.from([0])]);
+      const exts = o.heartbeat ? Buffer.concat([u16(15), u16(1), Buffer.from([1])]) : Buffer.alloc(0);
+      const sh = Buffer.concat([u16(version), Buffer.alloc(32, 1), Buffer.from([0]), u16(suite), Buffer.from([0]), ...(o.heartbeat ? [u16(exts.length), exts] : [])]);
       const certList = Buffer.concat([u24(o.certDer.length), o.certDer]);
       const cert = Buffer.concat([u24(certList.length), certList]);
       // Several handshake messages in one buffer; records split it wherever recordSize falls.
@@ -212,13 +222,32 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
         Buffer.from([14]), u24(0),
       ]);
       sendFlight(s, version, flight);
+      if (o.heartbeat) {
+        let buf = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          while (buf.length >= 5 && buf.length >= 5 + buf.readUInt16BE(3)) {
+            const type = buf[0]!;
+            const body = buf.subarray(5, 5 + buf.readUInt16BE(3));
+            buf = buf.subarray(5 + body.length);
+            if (type !== 24 || body[0] !== 1) continue;
+            const claimed = body.readUInt16BE(1);
+            heartbeats.push(claimed);
+            if (o.heartbeat === 'vulnerable' && claimed > body.length - 3) {
+              const leak = Buffer.alloc(claimed, 0x5a); // stands for server memory
+              const resp = Buffer.concat([Buffer.from([2]), u16(claimed), leak, Buffer.alloc(16)]);
+              s.write(Buffer.concat([Buffer.from([24]), u16(version), u16(resp.length), resp]));
+            }
+          }
+        });
+      }
     });
   };
   const srv = await listen((s) => {
     if (o.mode === 'explicit') ftpFront(s, onHello);
     else onHello(s, Buffer.alloc(0));
   });
-  return Object.assign(srv, { accepted, acceptedSsl2 });
+  return Object.assign(srv, { accepted, acceptedSsl2, heartbeats });
 }
 
 export type HostileBehaviour =
