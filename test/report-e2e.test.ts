@@ -5,7 +5,7 @@
  * the multitool; every JSON by schemas/report.schema.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,31 @@ describe('scan → JSON → report', () => {
     expect(merged.code).toBe(0);
     expect(readReport(join(dir, 'merged.json')).invocation.command).toBe('report');
     expectValidSarif(join(dir, 'merged.sarif'));
+  });
+
+  it('inline #ftps-audit-ignore waives the directive below it (real parser), visible as an inSource suppression', () => {
+    const tree = join(dir, 'inline-tree');
+    mkdirSync(join(tree, 'etc'), { recursive: true });
+    const conf = 'listen=YES\n#ftps-audit-ignore vsftpd/ssl-disabled Internal test box, no regulated data\nssl_enable=NO\n#ftps-audit-ignore vsftpd/no-such-rule left over\nanonymous_enable=NO\n';
+    writeFileSync(join(tree, 'etc', 'vsftpd.conf'), conf);
+    const run = (extra: string[]) =>
+      spawnSync(process.execPath, [BIN, 'scan', '.', '--format', 'json', '--output', join(dir, 'inline.json'), '--output', `sarif=${join(dir, 'inline.sarif')}`, '--fail-on', 'critical', ...extra], { cwd: tree, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+    const waived = run([]);
+    expect(waived.status, waived.stderr).toBe(0);
+    expect(waived.stderr).toContain('stale waiver: vsftpd/no-such-rule (inline at etc/vsftpd.conf:4) matches no finding; remove it');
+    const report = readReport(join(dir, 'inline.json'));
+    const finding = report.results.find((r) => r.ruleId === 'vsftpd/ssl-disabled' && r.status === 'fail')!;
+    expect(finding.location).toMatchObject({ file: 'etc/vsftpd.conf', line: 3 });
+    expect(finding.waived).toEqual({ source: 'inline', reason: 'Internal test box, no regulated data' });
+    expectValidSarif(join(dir, 'inline.sarif'));
+    const sarif = JSON.parse(readFileSync(join(dir, 'inline.sarif'), 'utf8')) as { runs: { results: { ruleId: string; suppressions?: { kind: string; justification: string }[] }[] }[] };
+    expect(sarif.runs[0]!.results.find((r) => r.ruleId === 'vsftpd/ssl-disabled')!.suppressions).toEqual([
+      { kind: 'inSource', status: 'accepted', justification: 'Internal test box, no regulated data', properties: { source: 'inline' } },
+    ]);
+
+    // The same directive without the comment blocks the run.
+    writeFileSync(join(tree, 'etc', 'vsftpd.conf'), conf.replace(/^#ftps-audit-ignore vsftpd\/ssl-disabled.*\n/m, ''));
+    expect(run([]).status).toBe(1);
   });
 
   it('refuses input that is not a saved JSON result, with exit 2 and a message', () => {
