@@ -187,6 +187,26 @@ describe('x509 parser', () => {
     });
   });
 
+  it('mutated input (truncated, bit-flipped DER and PEM) never throws and gives at most one diagnostic per broken block', () => {
+    const der = readFileSync(pki.toDer(leaves.get('p384')!.cert, 'mut.der'));
+    const pemText = readFileSync(leaves.get('rsa2048')!.cert, 'utf8');
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const mutated = Buffer.from(der);
+      if (i % 3 === 0) mutated[rand(mutated.length)] ^= 1 << rand(8);
+      const input = i % 3 === 1 ? mutated.subarray(0, rand(mutated.length)) : mutated;
+      const { file, diagnostics } = parseText(`mut-${i}.der`, input);
+      if (file.certificates.length === 0 && file.privateKeys.length === 0) expect(diagnostics.length).toBe(1);
+      const cut = pemText.slice(0, rand(pemText.length));
+      const p = parseText(`mut-${i}.pem`, cut);
+      expect(p.diagnostics.length).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('never puts private key material in the model or diagnostics', () => {
     const leaf = leaves.get('rsa2048')!;
     const { file, diagnostics } = parseFile(pki.concat('secret.pem', [leaf.key, leaf.cert]));
