@@ -120,6 +120,16 @@ describe('firewall checks, run directly', () => {
     expect(statuses(run('firewall.ipv6-unfiltered', inventory(conf, parseNftables('n', 'table inet f {\n chain i { type filter hook input priority 0; policy drop; }\n}\n').model)))).toEqual(['pass']);
   });
 
+  it('firewall.ipv6-ndp-blocked', () => {
+    const conf = 'listen=NO\nlisten_ipv6=YES\n';
+    const blocked = run('firewall.ipv6-ndp-blocked', inventory(conf, v6(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 21 -j ACCEPT')));
+    expect(blocked).toMatchObject([{ status: 'fail', location: { line: 2 }, data: { what: 'incoming neighbour solicitations' } }]);
+    expect(statuses(run('firewall.ipv6-ndp-blocked', inventory(conf, v6(':INPUT DROP [0:0]\n-A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT\n-A INPUT -p ipv6-icmp --icmpv6-type 136 -j ACCEPT'))))).toEqual(['pass']);
+    const outDrop = run('firewall.ipv6-ndp-blocked', inventory(conf, v6(':INPUT ACCEPT [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT')));
+    expect(outDrop).toMatchObject([{ status: 'fail', data: { what: 'outgoing neighbour advertisements/solicitations' } }]);
+    expect(statuses(run('firewall.ipv6-ndp-blocked', inventory('listen=YES\n', v6(':INPUT DROP [0:0]'))))).toEqual(['not-applicable']);
+  });
+
   it('firewall.control-port-no-rate-limit and control-port-any-source', () => {
     const plain = inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 990 -j ACCEPT'));
     expect(statuses(run('firewall.control-port-no-rate-limit', plain))).toEqual(['fail']);

@@ -81,12 +81,14 @@ describe('firewall rules end to end through the scan pipeline', () => {
         '    type filter hook input priority 0; policy drop;',
         '    iif lo accept',
         '    ct state established,related accept',
+        '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept',
         '    tcp dport 990 ct state new meter ftps { ip saddr limit rate 10/minute } accept',
         '    tcp dport 40000-40100 ct state new accept',
         '  }',
         '  chain output {',
         '    type filter hook output priority 0; policy drop;',
         '    ct state established,related accept',
+        '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept',
         '    udp dport 53 accept',
         '  }',
         '}',
@@ -99,5 +101,18 @@ describe('firewall rules end to end through the scan pipeline', () => {
     expect(failing.map((r) => `${r.ruleId}: ${r.message}`)).toEqual([]);
     expect(fw.filter((r) => r.ruleId === 'firewall/passive-range-mismatch').map((r) => r.status)).toEqual(['pass', 'pass']);
     expect(fw.find((r) => r.ruleId === 'firewall/control-port-any-source')?.status).toBe('fail');
+    expect(fw.filter((r) => r.ruleId === 'firewall/ipv6-ndp-blocked').map((r) => r.status)).toEqual(['pass']);
+  });
+
+  it('catches an IPv6 ruleset that silently drops neighbour discovery', async () => {
+    const root = tree({
+      'etc/vsftpd.conf': VSFTPD,
+      'etc/nftables.conf': 'table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    ct state established,related accept\n    tcp dport { 990, 40000-40100 } accept\n  }\n}\n',
+    });
+    const { report } = await runScan({ paths: [root] });
+    const r = report.results.find((x) => x.ruleId === 'firewall/ipv6-ndp-blocked')!;
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/drops incoming neighbour solicitations/);
+    expect(r.location?.line).toBe(3);
   });
 });

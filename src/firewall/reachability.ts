@@ -100,6 +100,9 @@ type Direction = 'in' | 'out';
 interface Stage {
   direction: Direction;
   state: CtState;
+  /** Transport protocol of the packet; ICMPv6 for neighbour discovery. */
+  proto?: 'tcp' | 'icmpv6';
+  icmpType?: string;
   flags: TcpFlag[];
   localPort: number;
   peerPort: number;
@@ -362,17 +365,20 @@ export class FirewallModel {
   private evalOthers(cr: CompiledRule, family: IpFamily, stage: Stage, world: World): 0 | 1 | 2 {
     let unknown = false;
     const inbound = stage.direction === 'in';
+    const proto = stage.proto ?? 'tcp';
+    const tcp = proto === 'tcp';
     for (const c of cr.others) {
       let v: boolean | undefined;
       switch (c.kind) {
-        case 'protocol': v = c.protocols.includes('tcp') || c.protocols.includes('all'); break;
+        case 'protocol': v = c.protocols.includes(proto) || c.protocols.includes('all') || (proto === 'icmpv6' && c.protocols.includes('ipv6-icmp')); break;
         case 'nfproto': v = c.family === family; break;
-        case 'sport': v = inPorts(c.ranges, inbound ? stage.peerPort : stage.localPort); break;
-        case 'dport': v = inPorts(c.ranges, inbound ? stage.localPort : stage.peerPort); break;
+        case 'sport': v = tcp && inPorts(c.ranges, inbound ? stage.peerPort : stage.localPort); break;
+        case 'dport': v = tcp && inPorts(c.ranges, inbound ? stage.localPort : stage.peerPort); break;
+        case 'icmptype': v = c.protocol === proto && stage.icmpType !== undefined && c.types.includes(stage.icmpType); break;
         case 'iif': v = inbound ? c.names.some((nm) => ifaceMatches(nm, world.iface)) : false; break;
         case 'oif': v = inbound ? false : c.names.some((nm) => ifaceMatches(nm, world.iface)); break;
         case 'ctstate': v = c.states.includes(stage.state); break;
-        case 'tcpflags': v = c.mask.filter((f) => stage.flags.includes(f)).sort().join() === [...c.set].filter((f) => c.mask.includes(f)).sort().join(); break;
+        case 'tcpflags': v = tcp && c.mask.filter((f) => stage.flags.includes(f)).sort().join() === [...c.set].filter((f) => c.mask.includes(f)).sort().join(); break;
         case 'helper': v = undefined; break;
         case 'ratelimit': v = !c.over; break;
         case 'connlimit': v = c.above !== undefined ? 1 > c.above : 1 <= (c.upto ?? 0); break;
@@ -583,6 +589,37 @@ export class FirewallModel {
   }
 
   /**
+   * IPv6 neighbour discovery, which every IPv6 connection needs before its first TCP packet:
+   * the client's neighbour solicitation in, the server's advertisement out, and the same
+   * pair the other way when the server re-checks the client's address. NS/NA are untracked
+   * by conntrack, so `ct state established,related` does not let them through.
+   */
+  neighbourDiscovery(q: { peer?: string; iface?: string; local?: string } = {}): PacketResult {
+    const family: IpFamily = 'ipv6';
+    const pin = this.path(family, 'in');
+    const pout = this.path(family, 'out');
+    const defIn = pin.worlds[pin.worlds.length - 1]!;
+    const local = q.local ? parseAddressRange(q.local)?.lo : defIn.local;
+    const world: World = { iface: q.iface ?? defIn.iface, local, label: [] };
+    const stages: ['syn' | 'reply' | 'established', CompiledPath, Stage][] = [
+      ['syn', pin, { direction: 'in', state: 'untracked', proto: 'icmpv6', icmpType: 'neighbour-solicitation', flags: [], localPort: 0, peerPort: 0 }],
+      ['reply', pout, { direction: 'out', state: 'untracked', proto: 'icmpv6', icmpType: 'neighbour-advertisement', flags: [], localPort: 0, peerPort: 0 }],
+      ['reply', pout, { direction: 'out', state: 'untracked', proto: 'icmpv6', icmpType: 'neighbour-solicitation', flags: [], localPort: 0, peerPort: 0 }],
+      ['established', pin, { direction: 'in', state: 'untracked', proto: 'icmpv6', icmpType: 'neighbour-advertisement', flags: [], localPort: 0, peerPort: 0 }],
+    ];
+    let unknown: PacketResult | undefined;
+    let firstAccept: RuleRef | undefined;
+    for (const [name, p, st] of stages) {
+      const r = this.runStage(p, family, st, world);
+      const a = q.peer ? p.atoms.atomOf(parseAddressRange(q.peer)!.lo) : largestAtom(p.atoms);
+      if (r.status[a] === 2) return { decision: 'drop', decidedBy: this.ref(r.decider[a]!, family), stage: name };
+      if (r.status[a] === 3) unknown ??= { decision: 'unknown', decidedBy: this.ref(r.decider[a]!, family), stage: name };
+      firstAccept ??= this.ref(r.decider[a]!, family);
+    }
+    return unknown ?? { decision: 'accept', decidedBy: firstAccept, stage: 'syn' };
+  }
+
+  /**
    * The open map of all 65,536 ports for a family, as intervals of equal verdict (computed
    * once per class of ports that no rule tells apart).
    */
@@ -601,6 +638,17 @@ export class FirewallModel {
     }
     return out;
   }
+}
+
+/** The atom covering the most addresses: "an arbitrary source". */
+function largestAtom(atoms: AddressAtoms): number {
+  let best = 0;
+  let size = -1n;
+  for (let a = 0; a < atoms.count; a++) {
+    const { lo, hi } = atoms.bounds(a);
+    if (hi - lo > size) { size = hi - lo; best = a; }
+  }
+  return best;
 }
 
 function sameRef(a: RuleRef | undefined, b: RuleRef | undefined): boolean {

@@ -14,6 +14,14 @@ export type TableFamily = 'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev';
 export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
 export type ChainType = 'filter' | 'nat' | 'route';
 export type CtState = 'new' | 'established' | 'related' | 'invalid' | 'untracked';
+
+/** ICMPv6 types the model judges (neighbour discovery), by their iptables and nft names. */
+export function normalizeIcmpType(t: string): string {
+  const x = t.toLowerCase();
+  if (x === '135' || x === 'neighbour-solicitation' || x === 'neighbor-solicitation' || x === 'nd-neighbor-solicit') return 'neighbour-solicitation';
+  if (x === '136' || x === 'neighbour-advertisement' || x === 'neighbor-advertisement' || x === 'nd-neighbor-advert') return 'neighbour-advertisement';
+  return x;
+}
 export type TcpFlag = 'fin' | 'syn' | 'rst' | 'psh' | 'ack' | 'urg' | 'ecn' | 'cwr';
 
 /**
@@ -40,6 +48,8 @@ export type Condition =
   | { kind: 'connlimit'; negate: boolean; above?: number; upto?: number; text: string }
   /** recent: set always matches; rcheck/update/remove match only sources already listed. */
   | { kind: 'recent'; negate: boolean; mode: 'set' | 'rcheck' | 'update' | 'remove'; text: string }
+  /** ICMP/ICMPv6 message type (normalised: 'neighbour-solicitation', 'neighbour-advertisement', or the type as written). */
+  | { kind: 'icmptype'; negate: boolean; protocol: 'icmp' | 'icmpv6'; types: string[] }
   /** The rule is only in the ruleset's other family (nft `meta nfproto ipv6` in an inet table). */
   | { kind: 'nfproto'; negate: boolean; family: IpFamily }
   /** Something we parse but do not model: its truth value is unknown. */

@@ -5,6 +5,7 @@ import { controlPortBlocked } from './control-port-blocked.js';
 import { controlPortAnySource, controlPortNoRateLimit } from './control-port-limits.js';
 import { defaultAccept } from './default-accept.js';
 import { ipv6Unfiltered } from './ipv6-unfiltered.js';
+import { ipv6NdpBlocked } from './ipv6-ndp-blocked.js';
 import { outputDefaultAccept } from './output-default-accept.js';
 import { passiveRangeMismatch } from './passive-range-mismatch.js';
 import { plaintextPortOpen } from './plaintext-port-open.js';
@@ -23,6 +24,7 @@ export const checks: Check[] = [
   passiveRangeMismatch,
   conntrackFtpHelper,
   ipv6Unfiltered,
+  ipv6NdpBlocked,
   controlPortNoRateLimit,
   controlPortAnySource,
   activeModeBlocked,

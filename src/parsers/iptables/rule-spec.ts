@@ -1,4 +1,5 @@
 import type { Condition, CtState, IpFamily, PortRange, Target, TcpFlag } from '../../model/firewall.js';
+import { normalizeIcmpType } from '../../model/firewall.js';
 import { parseAddressRange } from './address.js';
 
 /**
@@ -320,11 +321,13 @@ export function parseCommandArgs(argv: string[], family: IpFamily): ParsedComman
         cmd.conditions.push({ kind: a === '--src-range' ? 'saddr' : 'daddr', negate: takeNegate(), family, ranges: [{ text: v }] });
         break;
       }
-      case '--icmp-type': case '--icmpv6-type':
-        // Only meaningful for ICMP rules, which the protocol condition already keeps off TCP.
-        next();
-        takeNegate();
+      case '--icmp-type': case '--icmpv6-type': {
+        const v = next() ?? '';
+        const neg = takeNegate();
+        // "135/0" (type/code) names the same message as "135".
+        cmd.conditions.push({ kind: 'icmptype', negate: neg, protocol: a === '--icmp-type' ? 'icmp' : 'icmpv6', types: [normalizeIcmpType(v.split('/')[0]!)] });
         break;
+      }
       case '--reject-with': case '--log-prefix': case '--log-level': case '--log-uid': case '--log-tcp-sequence': case '--log-tcp-options': case '--log-ip-options':
       case '--nflog-group': case '--nflog-prefix': case '--set-mark': case '--set-xmark': case '--clamp-mss-to-pmtu': case '--set-mss': case '--to-destination':
       case '--to-source': case '--to-ports': case '--to': case '--queue-num': case '--queue-bypass': case '--zone': case '--notrack': case '--save-mark': case '--restore-mark':

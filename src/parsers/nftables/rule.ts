@@ -1,4 +1,5 @@
 import type { Condition, CtState, IpFamily, PortRange, TableFamily, Target, TcpFlag } from '../../model/firewall.js';
+import { normalizeIcmpType } from '../../model/firewall.js';
 import { parseAddressRange } from '../iptables/address.js';
 import { SERVICE_PORTS } from '../iptables/rule-spec.js';
 import type { Token } from './tokens.js';
@@ -298,9 +299,12 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
       }
       case 'icmp':
       case 'icmpv6': {
-        // Only ICMP packets match: enough to keep the rule off TCP.
         out.conditions.push({ kind: 'protocol', negate: false, protocols: [w] });
-        if (word() === 'type' || word() === 'code') { pos++; readValue(); }
+        if (word() === 'type') {
+          pos++;
+          const v = readValue();
+          if (v) out.conditions.push({ kind: 'icmptype', negate: v.negate, protocol: w, types: v.elements.map(normalizeIcmpType) });
+        } else if (word() === 'code') { pos++; readValue(); }
         break;
       }
       case 'limit': {
@@ -447,6 +451,7 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
 
 function normProto(p: string): string {
   if (p === '6') return 'tcp';
+  if (p === 'icmp6') return 'icmpv6';
   if (p === '17') return 'udp';
   if (p === 'ipv6-icmp' || p === '58') return 'icmpv6';
   return p;
