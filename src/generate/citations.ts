@@ -79,10 +79,16 @@ export const C = {
   },
 } satisfies Record<string, Cites>;
 
-/** Citations for the selected packs, in pack order; falls back to `ref` when none applies. */
+/**
+ * Citations for the selected packs, in pack order. When none of them has a control for the
+ * setting, say so and cite the other frameworks' controls (or `ref`): every hardened line
+ * keeps a reason an auditor can look up.
+ */
 export function citeLine(cites: Cites, packs: readonly PackId[], ref?: string): string | undefined {
   const parts = packs.map((p) => cites[p]).filter((x): x is string => Boolean(x));
   const uniq = [...new Set(parts)];
   if (uniq.length) return uniq.join('; ');
+  const others = [...new Set(Object.values(cites).filter((x): x is string => Boolean(x)))];
+  if (others.length) return `outside the selected pack(s): ${others.join('; ')}`;
   return ref;
 }

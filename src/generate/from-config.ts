@@ -115,7 +115,7 @@ export function siteValue(site: SiteConfig, name: string): string | undefined {
   const u = parseUint(s.raw);
   if (u.rest.trim() !== '' || u.noDigits) s.repaired ??= `"${s.raw}" is read as ${u.value} (vsftpd ignores the rest)`;
   // Modes and umasks are shown the way they are meant: octal with a leading 0.
-  if (/(_umask|_mode)$/.test(name)) return '0' + u.value.toString(8).padStart(3, '0').slice(-3);
+  if (/(_umask|_mode)$/.test(name)) return formatUmask(u.value);
   return String(u.value);
 }
 
