@@ -9,7 +9,10 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { runProbeCommand, type ProbeFlags } from '../src/commands/probe.js';
+import { schemaErrors } from './report-sarif-validate.js';
 import type { ScanReport } from '../src/model/report.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
 
@@ -20,6 +23,10 @@ const ENV = 'FTPS_AUDIT_TEST_PW';
 let work = '';
 let daemon: VsftpdStartup | undefined;
 let port = 0;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormatsModule.default(ajv);
+const validateReport = ajv.compile(JSON.parse(readFileSync(path.resolve('schemas/report.schema.json'), 'utf8')) as object);
 
 const base = (o: Partial<ProbeFlags> = {}): ProbeFlags => ({ timeout: 3000, concurrency: 2, mode: 'auto', format: 'json', 'fail-on': 'high', 'no-renegotiation': true, ...o });
 
@@ -82,6 +89,8 @@ describe.skipIf(skip !== undefined)('ftps-audit probe command', () => {
     }), (l) => warnings.push(l)));
     expect(r.code).toBe(1); // PROT C honoured is a high finding
     const report = JSON.parse(readFileSync(`${outDir}/r.json`, 'utf8')) as ScanReport;
+    expect(validateReport(report) ? [] : validateReport.errors).toEqual([]);
+    expect(schemaErrors(JSON.parse(readFileSync(`${outDir}/r.sarif`, 'utf8')))).toEqual([]);
     const protC = report.results.find((x) => x.ruleId === 'probe/clear-data-channel-allowed')!;
     expect(protC.status).toBe('fail');
     expect(protC.location?.endpoint).toBe(`ftps://127.0.0.1:${port}`);
