@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCertKeyType } from '../src/generate/cert-info.js';
 import { defaultOptions, generateSet, type GeneratedFile, type GenerateOptions, type TlsMode } from '../src/generate/index.js';
 import { tls12CipherList } from '../src/generate/ciphers.js';
+import { buildTemplate } from '../src/generate/command.js';
 import type { VsftpdFlavor } from '../src/model/vsftpd.js';
 import { TestPki, type Issued } from './helpers/pki.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
@@ -259,7 +260,7 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
   }
 
   /** Start one generated config on a fresh loopback port with the generated OPENSSL_CONF. */
-  async function startGenerated(confText: string, name: string, opensslConf: string | undefined): Promise<{ started: VsftpdStartup; port: number }> {
+  async function startGenerated(confText: string, name: string, opensslConf: string | undefined, extraOverrides: [string, string][] = []): Promise<{ started: VsftpdStartup; port: number }> {
     // Implicit FTPS sends no plain 220, so the helper can only see "did not exit": a short
     // bound, then the test checks the TLS greeting itself.
     const implicit = /^implicit_ssl=YES$/m.test(confText);
@@ -270,7 +271,7 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
     // startVsftpd spawns synchronously before its first await: the child inherits this env.
     if (opensslConf) process.env.OPENSSL_CONF = opensslConf;
     else delete process.env.OPENSSL_CONF;
-    const pending = startVsftpd({ configFile: file, port, overrides: foregroundOverrides(port), ...(implicit ? { timeoutMs: 1_500 } : {}) });
+    const pending = startVsftpd({ configFile: file, port, overrides: [...foregroundOverrides(port), ...extraOverrides], ...(implicit ? { timeoutMs: 1_500 } : {}) });
     if (saved === undefined) delete process.env.OPENSSL_CONF;
     else process.env.OPENSSL_CONF = saved;
     return { started: await pending, port };
@@ -454,6 +455,55 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
         const log = readFileSync(opts.vsftpdLogFile, 'utf8');
         expect(log).toMatch(new RegExp(`\\[${USER}\\] OK LOGIN: Client "127\\.0\\.0\\.1"`));
         expect(log).not.toContain(PASSWORD);
+      });
+    });
+  });
+
+  describe('--from output on the real daemon (invariant 6)', () => {
+    const inputs: { name: string; text: string }[] = [
+      {
+        name: 'guide mistakes (spaces around =, inline comment, decimal umask, RHEL-only options, indented comment)',
+        text: ['listen=YES', 'anonymous_enable = NO', 'local_enable=YES # local users', 'write_enable=YES', 'local_umask=22', 'ftpd_banner=Welcome to ACME Health', 'ssl_enable=YES', 'ssl_tlsv1_2=YES', 'ssl_tlsv1=YES', 'require_ssl_reuse=NO', 'allow_writeable_chroot=YES', 'chroot_local_user=YES', '   # tuned', ''].join('\n'),
+      },
+    ];
+    const sample = path.resolve('samples/insecure/etc/vsftpd.conf');
+    if (existsSync(sample)) inputs.push({ name: 'samples/insecure/etc/vsftpd.conf', text: readFileSync(sample, 'utf8') });
+
+    inputs.forEach((input, n) => {
+      it(`${input.name}: the hardened config starts, and curl logs in and transfers over TLS`, async () => {
+        const src = path.join(work, `from-${n}.conf`);
+        writeFileSync(src, input.text);
+        const out = buildTemplate({ kind: 'vsftpd', from: src, cert: certs.rsa.cert, key: certs.rsa.key, ftpUser: [USER], pasvRange: `${46000 + n * 20}-${46009 + n * 20}` });
+        const conf = out.files.find((f) => f.path === 'etc/vsftpd.conf')!.content;
+        if (input.text.includes('ACME Health')) expect(conf).toMatch(/^ftpd_banner=Welcome to ACME Health$/m);
+        const opensslConf = path.join(work, `from-${n}-openssl.cnf`);
+        writeFileSync(opensslConf, out.files.find((f) => f.path.endsWith('openssl.cnf'))!.content);
+        // Only host-specific paths are redirected into the test directory (the site's log
+        // directory, allow-list and PAM service do not exist on the test host).
+        const { started, port } = await startGenerated(conf, `from-${n}-hardened.conf`, opensslConf, [
+          ['vsftpd_log_file', path.join(work, `from-${n}.log`)],
+          ['xferlog_file', path.join(work, `from-${n}.xferlog`)],
+          ['userlist_file', path.join(work, 'user_list')],
+          ['pam_service_name', PAM_SERVICE],
+        ]);
+        try {
+          expect(started.state, started.state === 'refused' ? started.oops : '').toBe('running');
+          resetTally();
+          const payload = `from ${n} ${randomBytes(6).toString('hex')}\n`;
+          const up = path.join(work, `from-up-${n}.txt`);
+          const down = path.join(work, `from-down-${n}.txt`);
+          writeFileSync(up, payload);
+          const common = ['-sS', '-v', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, '-u', `${USER}:${PASSWORD}`];
+          const r1 = await run('curl', [...common, '-T', up, `ftp://127.0.0.1:${port}/upload/from-${n}.txt`]);
+          expect(r1.code, r1.stderr).toBe(0);
+          const r2 = await run('curl', [...common, '-o', down, `ftp://127.0.0.1:${port}/upload/from-${n}.txt`]);
+          expect(r2.code, r2.stderr).toBe(0);
+          expect(readFileSync(down, 'utf8')).toBe(payload);
+          const plain = await plainDialogue(port, [`USER ${USER}`], 2);
+          expect(plain[1]).toMatch(/^530 Non-anonymous sessions must use encryption/);
+        } finally {
+          await stopVsftpd(started);
+        }
       });
     });
   });

@@ -13,6 +13,8 @@ import { readCertKeyType } from '../src/generate/cert-info.js';
 import { BUILTIN_PACKS, defaultOptions, generateSet, TLS_MODES, type PackId, type TlsMode } from '../src/generate/index.js';
 import { VSFTPD_FLAVORS, type VsftpdFlavor } from '../src/model/vsftpd.js';
 import { runScan } from '../src/pipeline/scan.js';
+import { buildTemplate } from '../src/generate/command.js';
+import { existsSync, readdirSync } from 'node:fs';
 import { SEVERITY_RANK } from '../src/model/result.js';
 import { TestPki, type Issued } from './helpers/pki.js';
 
@@ -79,4 +81,41 @@ describe('scan of the generated set (invariant 1)', () => {
     expect([...passed]).toEqual(expect.arrayContaining(['vsftpd', 'x509']));
     expect(report.artifacts.some((a) => a.kind === 'vsftpd-conf')).toBe(true);
   });
+
+  // Invariant 6, first half: --from on every insecure sample config passes the same scan.
+  const insecureDir = path.resolve('samples/insecure');
+  const samples: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(d, e.name));
+      else if (/vsftpd.*\.conf$/.test(e.name)) samples.push(path.join(d, e.name));
+    }
+  };
+  walk(insecureDir);
+
+  it('there is at least one insecure sample config', () => {
+    expect(samples.length).toBeGreaterThan(0);
+  });
+
+  for (const sample of samples) {
+    for (const pack of BUILTIN_PACKS) {
+      it(`--from ${path.relative(process.cwd(), sample)} (${pack}): no failure at medium or above`, async () => {
+        const dir = path.join(work, `from-${pack}-${path.basename(sample)}`);
+        const out = buildTemplate({ kind: 'all', pack: [pack], from: sample, cert: leaf.cert, key: leaf.key, ftpUser: ['alice'], allowFrom: ['192.0.2.0/24'] });
+        for (const f of out.files) {
+          mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+          // The --cert path is absolute on this machine: place it under the scan root too.
+          writeFileSync(path.join(dir, f.path), f.content);
+        }
+        for (const [src, dst] of [[leaf.cert, leaf.cert], [leaf.key, leaf.key]] as const) {
+          mkdirSync(path.dirname(path.join(dir, dst)), { recursive: true });
+          copyFileSync(src, path.join(dir, dst));
+        }
+        const { report } = await runScan({ paths: [dir], packs: [pack], settings: { flavor: 'debian', rootDir: dir, caFile: ca.cert, hostnames: ['ftp.example.test'] } });
+        const serious = report.results.filter((r) => r.status === 'error' || (r.status === 'fail' && SEVERITY_RANK[r.severity] >= SEVERITY_RANK.medium));
+        expect(serious.map((r) => `${r.ruleId} ${r.severity}: ${r.message}`)).toEqual([]);
+      });
+    }
+  }
 });
