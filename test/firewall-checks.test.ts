@@ -158,3 +158,14 @@ describe('firewall checks, run directly', () => {
     expect(run('firewall.passive-range-mismatch', inv)).toMatchObject([{ status: 'not-evaluated' }]);
   });
 });
+
+describe('firewall exposure table (report inventory section)', () => {
+  it('lists each FTP port and the passive range with verdict and deciding rule', async () => {
+    const { firewallExposure } = await import('../src/checks/firewall/exposure.js');
+    const rows = firewallExposure(inventory(IMPLICIT, v4(HARDENED.replace('-A INPUT -s 198.51.100.0/24 -p tcp --dport 40000:40100', '-A INPUT -p tcp --dport 40050:40100 -j DROP\n-A INPUT -s 198.51.100.0/24 -p tcp --dport 40000:40100'))));
+    expect(rows.map((r) => [r.ports, r.verdict])).toEqual([
+      ['20', 'closed'], ['21', 'closed'], ['989', 'closed'], ['990', 'restricted'], ['40000-40049', 'restricted'], ['40050-40100', 'closed'],
+    ]);
+    expect(rows.find((r) => r.ports === '990')).toMatchObject({ description: 'accepted only from 198.51.100.0/24', location: { file: 'etc/iptables/rules.v4', line: 7 } });
+  });
+});
