@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { FtpsModeName, ProbeObservation, Reachability } from '../model/probe.js';
 import { buildClientHello } from './client-hello.js';
 import { checkFtp } from './ftp-checks.js';
@@ -63,7 +64,9 @@ export async function probeEndpoint(target: ProbeTarget, opts: ProbeOptions): Pr
   return obs;
 }
 
-async function probeInto(obs: ProbeObservation, target: ProbeTarget, opts: ProbeOptions): Promise<void> {
+async function probeInto(obs: ProbeObservation, target: ProbeTarget, optsIn: ProbeOptions): Promise<void> {
+  // SNI: as asked, else the target's DNS name (servers with several certificates need it).
+  const opts: ProbeOptions = { ...optsIn, sni: optsIn.sni ?? (net.isIP(target.host) ? undefined : target.host) };
   // Mode: send a hello straight away and let the first bytes back decide (see firstContact).
   const hello = buildClientHello({ protocol: 'TLSv1.2', suites: universe('TLSv1.2'), groups: OFFERED_GROUPS, sni: opts.sni, secureRenegotiation: true });
   const fc = await firstContact(target, hello, opts.timeoutMs);
