@@ -94,6 +94,11 @@ describe('HTML report in Chromium', () => {
       expect(await page.locator('#scanned').textContent()).toContain('debian');
 
       await page.screenshot({ path: join(OUT, 'report-sample.png'), fullPage: true });
+
+      // A saved JSON whose informationUri is a javascript: URL yields no links at all.
+      const evil = renderHtml(sampleReport({ tool: { name: 'ftps-audit', version: '0.1.0', informationUri: 'javascript:window.__pwned=1//' } }));
+      expect(evil).not.toMatch(/href="javascript/i);
+      expect(evil).toContain('<code>vsftpd/ssl-not-enabled</code>');
       console.log(`screenshot: ${join(OUT, 'report-sample.png')}`);
     } finally {
       await page.close();

@@ -209,7 +209,7 @@ function packView(report: ScanReport, packId: string, rules: Map<string, RuleSum
           return {
             id,
             anchor: ruleAnchor(id),
-            helpUri: ruleHelpUri(report, id),
+            helpUri: safeHref(ruleHelpUri(report, id)),
             title: rules.get(id)?.title ?? id,
             counts,
             none: results.length === 0,
@@ -258,7 +258,7 @@ function artifactGroups(report: ScanReport, rules: Map<string, RuleSummary>) {
             return {
               ruleId,
               anchor: ruleAnchor(ruleId),
-              helpUri: ruleHelpUri(report, ruleId),
+              helpUri: safeHref(ruleHelpUri(report, ruleId)),
               title: rule?.title ?? ruleId,
               severity: rule?.severity ?? results[0]!.severity,
               remediation: rule?.remediation.text,
@@ -293,6 +293,14 @@ function row(r: Result, rule: RuleSummary | undefined): Row {
   if (r.waived) out.waived = `waived: ${r.waived.reason}${r.waived.approver ? ` — approved by ${r.waived.approver}` : ''}${r.waived.expires ? `, until ${r.waived.expires}` : ''} (${r.waived.source})`;
   if (r.baselineState) out.baseline = r.baselineState === 'new' ? 'new since baseline' : 'in baseline';
   return out;
+}
+
+/**
+ * Links come from the report's tool.informationUri, which a saved JSON could set to anything:
+ * only http(s) URLs become links (a javascript: URL would be a script outside the CSP hash).
+ */
+function safeHref(u: string): string | undefined {
+  return /^https?:\/\/[^\s"'<>]+$/i.test(u) ? u : undefined;
 }
 
 function locationText(loc: Result['location']): string {
