@@ -89,7 +89,7 @@ interface SarifReportingDescriptor {
   shortDescription: SarifMessage;
   fullDescription: SarifMessage;
   help: SarifMessage;
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: SarifLevel };
   properties: { tags: string[]; 'security-severity': string; precision: string; [k: string]: unknown };
 }
@@ -282,7 +282,8 @@ function ruleDescriptor(report: ScanReport, rule: RuleSummary): SarifReportingDe
     shortDescription: { text: sentence(rule.title) },
     fullDescription: { text: sentence(rule.rationale) },
     help: { text: helpText(rule), markdown: helpMarkdown(rule) },
-    helpUri: ruleHelpUri(report, rule.id),
+    // Only a web link: informationUri comes from a (possibly hand-edited) saved JSON.
+    ...(/^https?:\/\//i.test(report.tool.informationUri) ? { helpUri: ruleHelpUri(report, rule.id) } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
     properties: {
       tags,
