@@ -15,15 +15,27 @@ export const FAMILY_BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
 export const FAMILY_MAX: Record<IpFamily, bigint> = { ipv4: (1n << 32n) - 1n, ipv6: (1n << 128n) - 1n };
 
 export function parseIpv4(text: string): bigint | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  let v = 0n;
-  for (let i = 1; i <= 4; i++) {
-    const octet = Number(m[i]);
-    if (octet > 255) return undefined;
-    v = (v << 8n) | BigInt(octet);
+  // Hand-rolled: this runs once per address in 20,000-rule files.
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return v;
+  if (dots !== 3 || digits === 0) return undefined;
+  return BigInt(v * 256 + octet);
 }
 
 export function parseIpv6(text: string): bigint | undefined {
@@ -83,7 +95,18 @@ function maskFromPrefix(family: IpFamily, bits: number): bigint {
  * "a", "a/len", "a/dotted-mask" (iptables), "a-b" (iprange, nft ranges).
  * A prefix keeps only its network part, as the kernel does (10.1.2.3/8 = 10.0.0.0/8).
  */
+const memo = new Map<string, NumericRange | undefined>();
+
+/** Memoised: parsers validate an address and the model parses it again when compiling. */
 export function parseAddressRange(text: string): NumericRange | undefined {
+  if (memo.has(text)) return memo.get(text);
+  if (memo.size > 200_000) memo.clear();
+  const r = parseAddressRangeUncached(text);
+  memo.set(text, r);
+  return r;
+}
+
+function parseAddressRangeUncached(text: string): NumericRange | undefined {
   const dash = text.indexOf('-');
   if (dash > 0) {
     const a = parseSingle(text.slice(0, dash).trim());

@@ -45,7 +45,8 @@ export function isKnownTable(name: string): boolean {
 
 export class IptablesBuilder {
   readonly tables = new Map<string, FirewallTable>();
-  private readonly specKeys = new WeakMap<FirewallRule, string>();
+  /** -D by specification compares rule specs; computed lazily (deletes are rare). */
+  private readonly specKeys = new WeakMap<FirewallRule, () => string>();
 
   constructor(private readonly family: 'ip' | 'ip6') {}
 
@@ -79,7 +80,7 @@ export class IptablesBuilder {
    * Apply one parsed command. Returns the error iptables would print, if any; the state is
    * unchanged then (a failing command has no effect).
    */
-  apply(cmd: ParsedCommand, location: FileLocation, text: string, specKey: string): string | undefined {
+  apply(cmd: ParsedCommand, location: FileLocation, text: string, specKey: () => string): string | undefined {
     if (cmd.errors.length) return cmd.errors[0];
     const table = this.table(cmd.table);
     if (!table) return `can't initialize iptables table \`${cmd.table}': Table does not exist`;
@@ -125,7 +126,8 @@ export class IptablesBuilder {
           c.rules.splice(cmd.index - 1, 1);
           return undefined;
         }
-        const at = c.rules.findIndex((r) => this.specKeys.get(r) === specKey);
+        const wanted = specKey();
+        const at = c.rules.findIndex((r) => this.specKeys.get(r)?.() === wanted);
         if (at < 0) return 'Bad rule (does a matching rule exist in that chain?)';
         c.rules.splice(at, 1);
         return undefined;

@@ -62,17 +62,25 @@ export function parseIptablesSave(file: string, text: string): { model: Firewall
     }
     // "[pkts:bytes] -A ..." (iptables-save -c).
     const body = trimmed.replace(/^\[\d+:\d+\]\s+/, '');
-    const split = splitWords(body);
-    if (split.unterminatedQuote) { fail(lineNo, 'unterminated quote', raw); continue; }
-    const argv = split.words.map((w) => w.text);
+    let argv: string[];
+    if (/["'\\]/.test(body)) {
+      const split = splitWords(body);
+      if (split.unterminatedQuote) { fail(lineNo, 'unterminated quote', raw); continue; }
+      argv = split.words.map((w) => w.text);
+    } else {
+      // No quoting: plain blank-separated words (the common case, and much cheaper).
+      argv = body.split(/[ \t]+/);
+      if (argv[0] === '') argv.shift();
+      if (argv[argv.length - 1] === '') argv.pop();
+    }
     const cmd = parseCommandArgs(argv, family);
     if (argv.includes('-t') || argv.includes('--table')) {
       fail(lineNo, 'a table option is not allowed inside iptables-restore input', raw);
       continue;
     }
     cmd.table = table;
-    const ruleText = body.replace(/\s+-c\s+\d+\s+\d+/, '');
-    const err = builder.apply(cmd, { file, line: lineNo, column: 1 }, ruleText, specKeyOf(argv));
+    const ruleText = body.includes(' -c ') ? body.replace(/\s+-c\s+\d+\s+\d+/, '') : body;
+    const err = builder.apply(cmd, { file, line: lineNo, column: 1 }, ruleText, () => specKeyOf(argv));
     if (err) fail(lineNo, err, raw);
   }
   if (table !== undefined) fail(lines.length, `table ${table} (line ${tableLine}) is not committed: COMMIT expected at end of file`, '');

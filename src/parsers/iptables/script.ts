@@ -90,7 +90,7 @@ export function parseIptablesScript(file: string, text: string): { model: Firewa
       } else if (!flushedInput[family] && cmd.table === 'filter' && (cmd.op === 'append' || cmd.op === 'insert')) {
         addedBeforeFlush[family] = true;
       }
-      const err = builders[family].apply(cmd, location, cmdText, specKeyOf(argv));
+      const err = builders[family].apply(cmd, location, cmdText, () => specKeyOf(argv));
       if (err) {
         diagnostics.push({ level: 'warning', code: 'iptables/command-fails', message: `this ${m[3]} command fails and has no effect: ${err}`, location });
       }
