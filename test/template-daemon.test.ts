@@ -24,6 +24,10 @@ import { readCertKeyType } from '../src/generate/cert-info.js';
 import { defaultOptions, generateSet, type GeneratedFile, type GenerateOptions, type TlsMode } from '../src/generate/index.js';
 import { tls12CipherList } from '../src/generate/ciphers.js';
 import { buildTemplate } from '../src/generate/command.js';
+import { parseTarget, probeTargets } from '../src/probe/index.js';
+import { defaultSettings, judge, loadRuleSet } from '../src/pipeline/scan.js';
+import { BUILTIN_PACKS } from '../src/generate/index.js';
+import { SEVERITY_RANK } from '../src/model/result.js';
 import type { VsftpdFlavor } from '../src/model/vsftpd.js';
 import { TestPki, type Issued } from './helpers/pki.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
@@ -448,6 +452,33 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
           expect(cha.stdout).not.toMatch(/Cipher is TLS_CHACHA20/);
           const aes = await run('openssl', ['s_client', ...conn, '-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256'], { input: '' });
           expect(aes.stdout).toMatch(/New, TLSv1\.3, Cipher is TLS_AES_128_GCM_SHA256/);
+        }
+      });
+
+      it('ftps-audit probe (library) of the running server: no failure at medium or above, for each pack (invariant 3)', async () => {
+        resetTally();
+        for (const d of daemons) {
+          const observations = await probeTargets(parseTarget(`127.0.0.1:${d.port}`), {
+            mode: d.role,
+            timeoutMs: 5_000,
+            concurrency: 1,
+            caFile: ca.cert,
+            hostname: '127.0.0.1',
+            user: USER,
+            password: PASSWORD,
+          });
+          expect(observations.map((o) => o.reachability)).toEqual(['ok']);
+          for (const pack of BUILTIN_PACKS) {
+            const ruleSet = await loadRuleSet([pack]);
+            const settings = defaultSettings({ hostnames: ['127.0.0.1'], caFile: ca.cert });
+            const report = await judge({ settings, artifacts: [], models: { probe: observations }, diagnostics: [] }, ruleSet, { command: 'probe', args: [], targets: [`127.0.0.1:${d.port}`] });
+            const serious = report.results.filter((r) => r.status === 'error' || (r.status === 'fail' && SEVERITY_RANK[r.severity] >= SEVERITY_RANK.medium));
+            expect(serious.map((r) => `${pack} ${d.role} ${r.ruleId} ${r.severity} ${r.status}: ${r.message}`)).toEqual([]);
+            const minor = [...new Set(report.results.filter((r) => r.status === 'fail' && !serious.includes(r)).map((r) => `${r.ruleId} (${r.severity})`))];
+            if (minor.length) console.info(`[probe ${c.flavor} ${c.mode} ${d.role} ${pack}] low/info: ${minor.join(', ')}`);
+            // The probe judged something: passes exist.
+            expect(report.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(0);
+          }
         }
       });
 
