@@ -189,3 +189,26 @@ describe('classification of firewall files', () => {
     expect(kind('setup.sh', readFileSync('test/fixtures/firewall/guide-script.sh', 'utf8'))).toBe('iptables-script');
   });
 });
+
+describe('nftables forms seen in the wild', () => {
+  it('set elements with timeouts (list output) and concatenations do not break the file', () => {
+    const text = [
+      'table inet f {',
+      ' set banned { type ipv4_addr; flags timeout; elements = { 192.0.2.1 timeout 1h expires 59m, 192.0.2.2 } }',
+      ' set pairs { type ipv4_addr . inet_service; elements = { 10.0.0.1 . 990 } }',
+      ' chain input {',
+      '  type filter hook input priority 0; policy drop;',
+      '  ip saddr @banned drop',
+      '  ip saddr . tcp dport @pairs accept',
+      ' }',
+      '}',
+      '',
+    ].join('\n');
+    const { model } = parseNftables('n.nft', text);
+    expect(model.loadErrors).toEqual([]);
+    const input = model.tables[0]!.chains.find((c) => c.name === 'input')!;
+    expect(input.rules[0]!.conditions).toContainEqual({ kind: 'saddr', negate: false, family: 'ipv4', ranges: [{ text: '192.0.2.1' }, { text: '192.0.2.2' }] });
+    expect(input.rules[1]!.target).toEqual({ kind: 'accept' });
+    expect(model.unsupported.map((u) => u.location.line)).toEqual([7]);
+  });
+});

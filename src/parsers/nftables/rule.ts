@@ -39,13 +39,26 @@ const OPS = new Set(['==', '!=', 'eq', 'ne', '<', '>', '<=', '>=', 'lt', 'gt', '
 const STARTERS = new Set(['ip', 'ip6', 'tcp', 'udp', 'th', 'sctp', 'ct', 'meta', 'iif', 'iifname', 'oif', 'oifname', 'limit', 'meter', 'counter', 'log', 'comment',
   'accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'dnat', 'snat', 'masquerade', 'redirect', 'notrack', 'icmp', 'icmpv6', 'update', 'add', 'fib', 'mark', 'nftrace', 'l4proto', 'pkttype']);
 
+const ELEMENT_OPTIONS = new Set(['timeout', 'expires', 'comment', 'counter', 'packets', 'bytes']);
+
+/** The verdict word of a rule we otherwise keep whole (e.g. a concatenation match). */
+function verdictOf(tokens: Token[]): Target {
+  const words = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  const last = words[words.length - 1];
+  if (last === 'accept') return { kind: 'accept' };
+  if (last === 'drop') return { kind: 'drop' };
+  if (words.includes('reject')) return { kind: 'reject' };
+  return { kind: 'unknown', text: words.slice(-2).join(' ') };
+}
+
 export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
   const out: ParsedNftRule = { conditions: [], target: { kind: 'continue' }, effects: [], errors: [], updatesSets: [] };
   // Verdict maps decide per key: the rule's verdict is not one of ours to model.
-  if (tokens.some((t) => t.kind === 'word' && (t.text === 'vmap' || t.text === 'map'))) {
+  // Verdict maps and concatenations (ip saddr . tcp dport) are kept whole as unknowns.
+  if (tokens.some((t) => t.kind === 'word' && (t.text === 'vmap' || t.text === 'map' || t.text === '.'))) {
     const text = tokens.map((t) => t.text).join(' ');
     out.conditions.push({ kind: 'unknown', text });
-    out.target = { kind: 'unknown', text: 'verdict map' };
+    out.target = tokens.some((t) => t.text === '.') && !tokens.some((t) => t.text === 'vmap' || t.text === 'map') ? verdictOf(tokens) : { kind: 'unknown', text: 'verdict map' };
     return out;
   }
   let pos = 0;
@@ -81,6 +94,8 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
       for (let i = 0; i < toks.length; ) {
         const t = toks[i]!;
         if (t.kind === '{' || t.kind === '}' || t.kind === ',' || t.kind === 'nl') { i++; continue; }
+        // Per-element options in `nft list` output: "1.2.3.4 timeout 1h expires 59m".
+        if (t.kind === 'word' && ELEMENT_OPTIONS.has(t.text)) { i += t.text === 'counter' ? 1 : 2; continue; }
         i = readElement(toks, i);
       }
     };
