@@ -22,7 +22,7 @@ const KEY_TYPES: KeySpec[] = ['rsa2048', 'rsa-pss', 'p256', 'p384', 'p521', 'ed2
 const HOSTNAMES = ['ftp.example.test', 'FTP.Example.Test', 'ftp.example.test.', '2001:db8::1', 'x.wild.test', 'a.b.wild.test', 'wild.test', '192.0.2.9', '192.0.2.10', 'cn.example.test', 'xftp.example.test'];
 const WARNING_DAYS = 30;
 
-type Variant = 'clean' | 'expired' | 'not-yet-valid' | 'expiring' | 'self-signed' | 'missing-intermediate' | 'other-root' | 'no-san' | 'md5' | 'long-chain-reversed';
+type Variant = 'clean' | 'expired' | 'not-yet-valid' | 'expiring' | 'self-signed' | 'missing-intermediate' | 'other-root' | 'no-san' | 'md5' | 'long-chain-reversed' | 'impostor';
 
 interface Case {
   name: string;
@@ -45,6 +45,8 @@ describe('truth: our verdicts agree with the openssl CLI for every generated cas
   let root: Issued;
   let inter: Issued;
   let otherRoot: Issued;
+  /** Same name as the trusted root, different key: only the signature check can tell. */
+  let impostor: Issued;
   const cases: Case[] = [];
   const tally: Record<string, { agree: number; total: number; yes: number }> = {};
   /** verdict: openssl's answer (true = expired / trusted / matches ...). */
@@ -60,9 +62,10 @@ describe('truth: our verdicts agree with the openssl CLI for every generated cas
     root = pki.rootCa('truth-root', 'rsa2048');
     inter = pki.sign('truth-inter', pki.key('truth-inter', 'p384'), { subject: '/CN=truth-inter', ca: true, san: [], startDays: -30, endDays: 1500, extendedKeyUsage: null }, root);
     otherRoot = pki.rootCa('other-root', 'p256');
+    impostor = pki.sign('impostor-root', pki.key('impostor-root', 'rsa2048'), { subject: '/CN=truth-root', ca: true, san: [], startDays: -30, endDays: 3650, extendedKeyUsage: null }, undefined);
     pki.concat('anchors.pem', [root.cert]);
     const san = ['DNS:ftp.example.test', 'DNS:*.wild.test', 'IP:192.0.2.9'];
-    const variants: Variant[] = ['clean', 'expired', 'not-yet-valid', 'expiring', 'self-signed', 'missing-intermediate', 'other-root', 'no-san', 'md5', 'long-chain-reversed'];
+    const variants: Variant[] = ['clean', 'expired', 'not-yet-valid', 'expiring', 'self-signed', 'missing-intermediate', 'other-root', 'no-san', 'md5', 'long-chain-reversed', 'impostor'];
     for (const key of KEY_TYPES) {
       for (const v of variants) {
         if (v === 'md5' && !key.startsWith('rsa2048')) continue; // MD5 signatures exist only with RSA issuers in practice
@@ -81,6 +84,9 @@ describe('truth: our verdicts agree with the openssl CLI for every generated cas
         } else if (v === 'other-root') {
           const l = pki.issue(name, key, spec, otherRoot);
           cases.push({ name, leaf: l, served: [l.cert, otherRoot.cert] });
+        } else if (v === 'impostor') {
+          const l = pki.issue(name, key, spec, impostor);
+          cases.push({ name, leaf: l, served: [l.cert] });
         } else if (v === 'md5') {
           const l = pki.issue(name, key, spec, root);
           cases.push({ name, leaf: l, served: [l.cert] });

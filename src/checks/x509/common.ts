@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
 import type { CheckOutcome } from '../../engine/types.js';
 import { modelsOf, type Inventory } from '../../model/inventory.js';
 import type { Location } from '../../model/location.js';
@@ -83,11 +83,86 @@ export function x509Of(cert: CertificateEntry): X509Certificate {
   return x;
 }
 
-/** Does `issuer` sign `subject`? Name chaining plus a real signature check (OpenSSL). */
+/** Does `issuer` sign `subject`? Name chaining plus a real signature check (OpenSSL), memoised. */
+const issuedCache = new WeakMap<CertificateEntry, Map<CertificateEntry, boolean>>();
 export function issued(issuer: CertificateEntry, subject: CertificateEntry): boolean {
   if (issuer.subjectDerHex !== subject.issuerDerHex) return false;
+  let byIssuer = issuedCache.get(subject);
+  if (!byIssuer) {
+    byIssuer = new Map();
+    issuedCache.set(subject, byIssuer);
+  }
+  let answer = byIssuer.get(issuer);
+  if (answer === undefined) {
+    answer = signatureVerifies(issuer, subject);
+    byIssuer.set(issuer, answer);
+  }
+  return answer;
+}
+
+const keyCache = new WeakMap<CertificateEntry, KeyObject | null>();
+function issuerKey(issuer: CertificateEntry): KeyObject | null {
+  let k = keyCache.get(issuer);
+  if (k === undefined) {
+    try {
+      k = x509Of(issuer).publicKey;
+    } catch {
+      k = null;
+    }
+    keyCache.set(issuer, k);
+  }
+  return k;
+}
+
+/** DER TLV header at offset: [header length, content length], or undefined. */
+function tlv(der: Buffer, offset: number): [number, number] | undefined {
+  const first = der[offset + 1];
+  if (first === undefined) return undefined;
+  if (first < 0x80) return [2, first];
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || offset + 2 + n > der.length) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[offset + 2 + i]!;
+  return [2 + n, len];
+}
+
+/** The signed bytes (TBSCertificate) and the signature value of a certificate's DER. */
+function signedParts(der: Buffer): { tbs: Buffer; signature: Buffer } | undefined {
+  const outer = tlv(der, 0);
+  if (!outer) return undefined;
+  const tbsAt = outer[0];
+  const tbsTlv = tlv(der, tbsAt);
+  if (!tbsTlv) return undefined;
+  const algAt = tbsAt + tbsTlv[0] + tbsTlv[1];
+  const algTlv = tlv(der, algAt);
+  if (!algTlv) return undefined;
+  const sigAt = algAt + algTlv[0] + algTlv[1];
+  const sigTlv = tlv(der, sigAt);
+  if (!sigTlv || der[sigAt] !== 0x03) return undefined;
+  return { tbs: der.subarray(tbsAt, algAt), signature: der.subarray(sigAt + sigTlv[0] + 1, sigAt + sigTlv[0] + sigTlv[1]) };
+}
+
+const DIGEST_FOR_VERIFY: Partial<Record<string, string>> = { sha224: 'sha224', sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
+
+/**
+ * One signature check. The common cases (PKCS#1 v1.5 RSA and ECDSA with SHA-2, EdDSA) go
+ * straight to OpenSSL's verify over the TBS bytes, which spares building an X509Certificate
+ * per leaf; RSA-PSS, DSA, MD5/SHA-1 and anything unusual go through X509Certificate.verify.
+ * The chain-trust truth test compares the result with `openssl verify` for every key type.
+ */
+function signatureVerifies(issuer: CertificateEntry, subject: CertificateEntry): boolean {
+  const key = issuerKey(issuer);
+  if (!key) return false;
   try {
-    return x509Of(subject).verify(x509Of(issuer).publicKey);
+    const { name, hash } = subject.signatureAlgorithm;
+    const parts = signedParts(subject.der);
+    const direct = parts && (
+      hash === 'intrinsic' ? null
+        : /WithRSAEncryption$|^ecdsa-with-/.test(name) ? DIGEST_FOR_VERIFY[hash] : undefined);
+    const keyType = key.asymmetricKeyType;
+    const fits = /WithRSAEncryption$/.test(name) ? keyType === 'rsa' : /^ecdsa-with-/.test(name) ? keyType === 'ec' : hash === 'intrinsic' && (keyType === 'ed25519' || keyType === 'ed448');
+    if (parts && direct !== undefined && fits) return cryptoVerify(direct, parts.tbs, key, parts.signature);
+    return x509Of(subject).verify(key);
   } catch {
     return false;
   }
