@@ -76,6 +76,10 @@ describe('HTML report in Chromium', () => {
       const evidence = await page.locator('code.evidence').allTextContents();
       expect(evidence).toContain(`ftpd_banner=${HOSTILE_SCRIPT}${HOSTILE_IMG}`);
       expect(await page.locator('#certificates').textContent()).toContain(`CN=Example Issuing CA ${HOSTILE_IMG}`);
+      // Other inventory sections become tables of their readable fields.
+      expect(await page.locator('#inventory-firewallExposure th').allTextContents()).toEqual(['family', 'ports', 'role', 'verdict', 'description', 'decidedBy', 'location']);
+      expect(await page.locator('#inventory-firewallExposure td').allTextContents()).toContain(`open to 0.0.0.0/0 ${HOSTILE_SCRIPT}`);
+      expect(await page.locator('#inventory-firewallExposure td').allTextContents()).toContain('fw/rules.v4:9');
       const certHeaders = await page.locator('#certificates th').allTextContents();
       expect(certHeaders.slice(0, 4)).toEqual(['Subject', 'Issuer', 'Not after', 'Expires in']);
       const certCells = await page.locator('#certificates tbody td').allTextContents();

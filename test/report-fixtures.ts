@@ -206,6 +206,9 @@ export function sampleReport(overrides: Partial<ScanReport> = {}): ScanReport {
           usedBy: ['etc/vsftpd.conf:13 rsa_cert_file'],
         },
       ],
+      firewallExposure: [
+        { family: 'ipv4', ports: '21', role: 'FTP control', verdict: 'open', description: `open to 0.0.0.0/0 ${HOSTILE_SCRIPT}`, decidedBy: '-A INPUT -p tcp --dport 21 -j ACCEPT', location: { file: 'fw/rules.v4', line: 9 }, detail: { chain: 'INPUT' } },
+      ],
     },
     summary: summarize(results),
     ...overrides,

@@ -109,6 +109,7 @@ function viewModel(report: ScanReport) {
     },
     groups: artifactGroups(report, rules),
     certificates: certificateView(report.inventory.certificates, report.generatedAt),
+    otherInventory: otherInventoryView(report.inventory),
     artifacts: report.artifacts.map((a) => ({ ...a, sizeText: `${a.size.toLocaleString('en-US')} B` })),
     packVersions: report.packs.map((p) => ({ id: p.id, title: p.title, version: p.version })),
     diagnostics: report.diagnostics.map((d) => ({ ...d, where: locationText(d.location) })),
@@ -362,6 +363,55 @@ function certificateView(items: unknown[] | undefined, generatedAt: string) {
     columns: columns.map(([, label]) => label),
     rows: rows.map((r) => ({ cells: columns.map(([k]) => cellText(r[k])) })),
   };
+}
+
+/** Rows shown per extra inventory section; the JSON has them all. */
+const INVENTORY_ROW_LIMIT = 1000;
+
+const SECTION_TITLES: Record<string, string> = {
+  probe: 'Probed endpoints',
+  firewall: 'Firewall exposure',
+  firewallExposure: 'Firewall exposure',
+};
+
+/**
+ * Other inventory sections (firewall exposure, probe observations, whatever a module adds):
+ * one table each, of the fields that read as text — scalars, lists of scalars, and
+ * locations; nested detail stays in the JSON.
+ */
+function otherInventoryView(inventory: Record<string, unknown[]>) {
+  return Object.entries(inventory)
+    .filter(([key, items]) => key !== 'certificates' && Array.isArray(items) && items.length > 0)
+    .map(([key, items]) => {
+      const rows = items.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x));
+      const columns: string[] = [];
+      for (const r of rows.slice(0, INVENTORY_ROW_LIMIT)) {
+        for (const [k, v] of Object.entries(r)) if (!columns.includes(k) && readable(v)) columns.push(k);
+      }
+      const shown = rows.slice(0, INVENTORY_ROW_LIMIT);
+      return {
+        title: SECTION_TITLES[key] ?? key,
+        key,
+        columns,
+        rows: shown.map((r) => ({ cells: columns.map((k) => (readable(r[k]) ? inventoryCell(r[k]) : '')) })),
+        more: rows.length - shown.length,
+      };
+    })
+    .filter((t) => t.columns.length > 0);
+}
+
+function isLocation(v: unknown): v is Result['location'] {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && ('file' in v || 'endpoint' in v);
+}
+
+function readable(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (Array.isArray(v)) return v.every((x) => x === null || typeof x !== 'object');
+  return typeof v !== 'object' || isLocation(v);
+}
+
+function inventoryCell(v: unknown): string {
+  return isLocation(v) ? locationText(v) : cellText(v);
 }
 
 function cellText(v: unknown): string {
