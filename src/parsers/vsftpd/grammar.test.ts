@@ -152,7 +152,7 @@ describe('parseUint', () => {
   });
 });
 
-describe('trimCSpace (Debian/RHEL str_strdup_trimmed)', () => {
+describe('trimCSpace (Debian/RHEL trimming strdup)', () => {
   it('trims C whitespace on both ends, CR included, and makes all-blank NULL', () => {
     expect(trimCSpace('  a b  ')).toBe('a b');
     expect(trimCSpace('hello\r')).toBe('hello');

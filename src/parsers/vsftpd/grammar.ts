@@ -236,9 +236,9 @@ export function parseUint(value: string): UintParse {
 }
 
 /**
- * Debian's and Red Hat's builds store string values through str_strdup_trimmed(): C
- * whitespace ('\r' included) is cut from both ends, and an all-blank value becomes NULL
- * (unset). Upstream keeps the value byte for byte.
+ * Debian's and Red Hat's builds store string values through a trimming strdup: C whitespace
+ * ('\r' included) is cut from both ends. An all-blank value becomes NULL (unset) on Red Hat's
+ * build and crashes Debian's (see interpret.ts). Upstream keeps the value byte for byte.
  */
 export function trimCSpace(value: string): string | null {
   let start = 0;

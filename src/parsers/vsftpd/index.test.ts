@@ -88,9 +88,17 @@ describe('effective values', () => {
       const c = parse(text, flavor);
       expect(c.effective('ftpd_banner')!.value).toBe('padded');
       expect(c.effective('rsa_cert_file')!.value).toBe('/etc/cert.pem');
-      expect(c.effective('banner_file')).toMatchObject({ value: null, source: 'explicit' });
-      expect(c.issues).toEqual([]);
     }
+    // An all-blank value: unset on RHEL, a crash on Debian.
+    const r = parse(text, 'rhel');
+    expect(r.effective('banner_file')).toMatchObject({ value: null, source: 'explicit' });
+    expect(r.issues).toEqual([]);
+    const d = parse(text, 'debian');
+    expect(d.effective('banner_file')).toMatchObject({ value: null, source: 'default' });
+    expect(d.issues).toMatchObject([{ code: 'space-around-equals', fatal: true, location: { line: 3, column: 13 } }]);
+    expect(d.issues[0]!.daemonMessage).toBeUndefined();
+    expect(d.issues[0]!.message).toContain('SIGSEGV');
+    expect(parse('ftpd_banner=\r\n', 'debian').issues[0]).toMatchObject({ code: 'crlf', fatal: true });
     const u = parse(text, 'upstream');
     expect(u.effective('ftpd_banner')!.value).toBe('  padded  ');
     expect(u.effective('rsa_cert_file')!.value).toBe('/etc/cert.pem\r');

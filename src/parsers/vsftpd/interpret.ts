@@ -168,6 +168,17 @@ function interpretString(name: string, rawValue: string | undefined, flavor: Vsf
   }
   if (TRIMMING_FLAVORS.has(flavor)) {
     const trimmed = trimCSpace(rawValue);
+    if (trimmed === null && flavor === 'debian') {
+      // Observed on 3.0.3-13: Debian's trimming copies a negative length for a value made only
+      // of blanks and the daemon dies with SIGSEGV while parsing: no message, exit 139. (Red
+      // Hat's str_strdup_trimmed returns NULL there, so RHEL just unsets the option.)
+      return fatal({
+        code: rawValue.includes('\r') ? 'crlf' : 'space-around-equals',
+        option: name,
+        at: 'value',
+        message: `${name}=${show(rawValue)}: a string value made only of blanks${rawValue.includes('\r') ? ' (here a Windows CR)' : ''} crashes ${BUILD(flavor)} (SIGSEGV while reading the config, no 500 OOPS message, exit 139); write "${name}=" with nothing after "=" to unset it`,
+      });
+    }
     return { assigned: { option: name, type: 'string', value: trimmed === null ? null : bytesToText(trimmed) }, findings };
   }
   // Upstream stores the value byte for byte: blanks and a CR become part of a path, banner
