@@ -280,4 +280,23 @@ describe.skipIf(skip !== undefined)('probe against real vsftpd', () => {
     expect(c.trusted).toBe(true);
     expect(c.chain[0]!.subject).toBe('CN=ftps-test.local');
   });
+
+  it('max_per_ip=2: the probe waits out "421 too many connections" and reports the same TLS and FTP facts', async () => {
+    const { port, host } = await vsftpd(['max_per_ip=2']);
+    const o = await probeEndpoint({ host, port }, withLogin());
+    expect(o.reachability).toBe('ok');
+    expect(o.tls!.protocols.filter((p) => p.accepted).map((p) => `${p.protocol}:${p.suites.length}`)).toEqual(['TLSv1.2:1', 'TLSv1.3:3']);
+    expect(o.tls!.fallbackScsv).toBe('enforced');
+    expect(o.ftp!.userBeforeTls!.code).toBe(530);
+    expect(o.ftp!.login!.succeeded).toBe(true);
+    expect(o.ftp!.dataTlsReuse!.transferred).toBe(true);
+  });
+
+  it('implicit with max_per_ip=2: same', async () => {
+    const { port, host } = await vsftpd(['implicit_ssl=YES', 'max_per_ip=2']);
+    const o = await probeEndpoint({ host, port }, withLogin());
+    expect(o.detectedMode).toBe('implicit');
+    expect(o.tls!.protocols.filter((p) => p.accepted).map((p) => `${p.protocol}:${p.suites.length}`)).toEqual(['TLSv1.2:1', 'TLSv1.3:3']);
+    expect(o.ftp!.login!.succeeded).toBe(true);
+  });
 });

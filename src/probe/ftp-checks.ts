@@ -5,7 +5,7 @@ import { BoundedConnection, ConnectError } from './bounded-connection.js';
 import { describeReadError, FtpControl } from './ftp-control.js';
 import { parseEpsv, parsePasv, replyText, type FtpReply } from './ftp-reply.js';
 import { nodeVersionOf, secure } from './tls-full.js';
-import { readGreeting, type Endpoint, type FtpsMode } from './transport.js';
+import { connectFtp, readGreeting, retryWhileBusy, SetupError, type Endpoint, type FtpsMode } from './transport.js';
 
 export interface FtpCheckOptions {
   endpoint: Endpoint;
@@ -40,14 +40,32 @@ class Session {
   constructor(readonly opts: FtpCheckOptions, readonly label: string) {}
 
   async open(): Promise<FtpReply | null> {
-    const conn = await BoundedConnection.connect(this.opts.endpoint.host, this.opts.endpoint.port, this.opts.timeoutMs, 256 * 1024);
-    if (this.opts.mode === 'implicit') {
-      await this.upgrade(conn);
-    } else {
-      this.ctl = new FtpControl(conn, this.opts.timeoutMs);
+    if (this.opts.mode === 'explicit') {
+      const { ctl, greeting } = await connectFtp(this.opts.endpoint, this.opts.timeoutMs);
+      this.ctl = ctl;
+      return greeting;
     }
-    const greeting = await readGreeting(this.ctl);
-    return greeting;
+    // Implicit: TLS first, then the greeting (a busy server may answer 421 in clear or over TLS).
+    return retryWhileBusy(async () => {
+      const conn = await BoundedConnection.connect(this.opts.endpoint.host, this.opts.endpoint.port, this.opts.timeoutMs, 256 * 1024);
+      try {
+        await this.upgrade(conn);
+      } catch (err) {
+        // A server at its connection limit writes "421 …" in clear and closes, which the TLS
+        // client sees as a bad record or an early close: retry like any other 421 (bounded).
+        conn.socket.destroy();
+        if (/wrong version number|packet length too long|socket disconnected|ECONNRESET|EOF/i.test(String((err as Error).message) + String((err as NodeJS.ErrnoException).code ?? ''))) {
+          throw new SetupError('busy', `implicit TLS handshake failed (${(err as Error).message}); the server may be at its connection limit`);
+        }
+        throw err;
+      }
+      const g = await readGreeting(this.ctl);
+      if (g.code === 421) {
+        this.tlsSocket?.destroy();
+        throw new SetupError('busy', replyText(g));
+      }
+      return g;
+    }, () => false, 4 * this.opts.timeoutMs);
   }
 
   async upgrade(conn: BoundedConnection): Promise<void> {
@@ -232,13 +250,11 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
     const s = new Session(opts, `${explicit ? 'AUTH TLS' : 'implicit TLS'} session: login, data channels, PASV/EPSV, SITE, STAT, CCC`);
     try {
       if (explicit) {
-        const conn = await BoundedConnection.connect(ep.host, ep.port, opts.timeoutMs, 256 * 1024);
-        s.ctl = new FtpControl(conn, opts.timeoutMs);
-        await readGreeting(s.ctl);
+        await s.open();
         const a = await s.cmd('AUTH TLS');
         obs.authTls = a.ex;
         if (a.r?.code !== 234) return;
-        await s.upgrade(conn);
+        await s.upgrade(s.ctl.conn);
       } else {
         const g = await s.open();
         obs.banner = g ? replyText(g) : '';

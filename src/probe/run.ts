@@ -7,7 +7,7 @@ import { Limiter } from './limiter.js';
 import { universe } from './suite-catalog.js';
 import { endpointUrl, type ProbeTarget } from './targets.js';
 import { scanTls } from './tls-scan.js';
-import { firstContact, openTlsReady, SetupError, type FtpsMode } from './transport.js';
+import { firstContact, openTlsReady, retryWhileBusy, SetupError, type FtpsMode } from './transport.js';
 
 export interface ProbeOptions {
   mode: FtpsModeName | 'auto';
@@ -69,7 +69,7 @@ async function probeInto(obs: ProbeObservation, target: ProbeTarget, optsIn: Pro
   const opts: ProbeOptions = { ...optsIn, sni: optsIn.sni ?? (net.isIP(target.host) ? undefined : target.host) };
   // Mode: send a hello straight away and let the first bytes back decide (see firstContact).
   const hello = buildClientHello({ protocol: 'TLSv1.2', suites: universe('TLSv1.2'), groups: OFFERED_GROUPS, sni: opts.sni, secureRenegotiation: true });
-  const fc = await firstContact(target, hello, opts.timeoutMs);
+  const fc = await retryWhileBusy(() => firstContact(target, hello, opts.timeoutMs), (c) => c.kind === 'ftp' && c.code === 421, 4 * opts.timeoutMs);
   let mode: FtpsMode;
   switch (fc.kind) {
     case 'unreachable':

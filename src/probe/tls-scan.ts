@@ -7,7 +7,7 @@ import { Limiter } from './limiter.js';
 import { exchangeHello, exchangeSsl2Hello, type HelloOutcome } from './server-flight.js';
 import { ssl2KindName, ssl2Kinds, suiteFacts, suiteName, universe } from './suite-catalog.js';
 import { fullHandshake, nodeVersionOf, peerChainDer, tryClientRenegotiation } from './tls-full.js';
-import { openTlsReady, SetupError, type Endpoint, type FtpsMode } from './transport.js';
+import { isBusyText, openTlsReady, retryWhileBusy, SetupError, type Endpoint, type FtpsMode } from './transport.js';
 import { groupName, OFFERED_GROUPS, OFFERED_GROUPS_TLS12 } from './groups.js';
 import { checkHeartbleed } from './heartbleed.js';
 
@@ -37,7 +37,12 @@ export class HelloRunner {
     this.limiter = new Limiter(opts.parallel);
   }
 
+  /** One hello on a fresh connection; a clear-text 421 (implicit port at its limit) is waited out. */
   hello(spec: Omit<HelloSpec, 'sni'>, readFlight: boolean): Promise<Outcome> {
+    return retryWhileBusy(() => this.helloOnce(spec, readFlight), (o) => o.kind === 'clear-text' && isBusyText(o.text), 4 * this.opts.timeoutMs);
+  }
+
+  private helloOnce(spec: Omit<HelloSpec, 'sni'>, readFlight: boolean): Promise<Outcome> {
     return this.limiter.run(async () => {
       this.connections++;
       let conn;
@@ -57,6 +62,10 @@ export class HelloRunner {
   }
 
   ssl2(): Promise<Outcome> {
+    return retryWhileBusy(() => this.ssl2Once(), (o) => o.kind === 'clear-text' && isBusyText(o.text), 4 * this.opts.timeoutMs);
+  }
+
+  private ssl2Once(): Promise<Outcome> {
     return this.limiter.run(async () => {
       this.connections++;
       let conn;

@@ -12,7 +12,7 @@ export interface Endpoint {
 /** Why a TLS-ready connection could not be set up. */
 export class SetupError extends Error {
   constructor(
-    public readonly reason: 'connect' | 'banner' | 'auth-tls-refused' | 'not-ftp',
+    public readonly reason: 'connect' | 'banner' | 'busy' | 'auth-tls-refused' | 'not-ftp',
     message: string,
     public readonly connectFailure?: ConnectError['reason'],
   ) {
@@ -33,7 +33,61 @@ export async function readGreeting(ctl: FtpControl): Promise<FtpReply> {
  * A connection on which the next bytes we write are a TLS ClientHello: implicit mode is a
  * bare TCP connection; explicit mode has done banner → AUTH TLS → 234.
  */
+/** How often, at most, a "421 too many connections" is waited out before giving up. */
+export const BUSY_RETRIES = 6;
+
+/** A server at its per-IP or global connection limit says 421 (RFC 959) and closes. */
+export function isBusyText(text: string): boolean {
+  return /^421[ -]/.test(text.trimStart());
+}
+
+/**
+ * Retry `attempt` while the server is busy (421), with a growing pause: a probe opens many
+ * connections, and a server with max_per_ip must not make a supported protocol look refused.
+ */
+export async function retryWhileBusy<T>(attempt: () => Promise<T>, isBusy: (v: T) => boolean, budgetMs: number): Promise<T> {
+  const until = Date.now() + budgetMs;
+  for (let i = 0; ; i++) {
+    let value: T;
+    try {
+      value = await attempt();
+    } catch (err) {
+      if (!(err instanceof SetupError && err.reason === 'busy') || i >= BUSY_RETRIES || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** i)));
+      continue;
+    }
+    if (!isBusy(value) || i >= BUSY_RETRIES || Date.now() >= until) return value;
+    await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** i)));
+  }
+}
+
+/** Connect and read the greeting, waiting out 421 "too many connections" (bounded). */
+export async function connectFtp(ep: Endpoint, timeoutMs: number): Promise<{ ctl: FtpControl; greeting: FtpReply }> {
+  return retryWhileBusy(async () => {
+    let conn: BoundedConnection;
+    try {
+      conn = await BoundedConnection.connect(ep.host, ep.port, timeoutMs, 256 * 1024);
+    } catch (err) {
+      if (err instanceof ConnectError) throw new SetupError('connect', err.message, err.reason);
+      throw err;
+    }
+    const ctl = new FtpControl(conn, timeoutMs);
+    try {
+      const greeting = await readGreeting(ctl);
+      if (greeting.code === 421) throw new SetupError('busy', `greeting ${replyText(greeting)}`);
+      return { ctl, greeting };
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+  }, () => false, 4 * timeoutMs);
+}
+
 export async function openTlsReady(ep: Endpoint, mode: FtpsMode, timeoutMs: number, authCommand = 'AUTH TLS'): Promise<BoundedConnection> {
+  return retryWhileBusy(() => openTlsReadyOnce(ep, mode, timeoutMs, authCommand), () => false, 4 * timeoutMs);
+}
+
+async function openTlsReadyOnce(ep: Endpoint, mode: FtpsMode, timeoutMs: number, authCommand: string): Promise<BoundedConnection> {
   let conn: BoundedConnection;
   try {
     conn = await BoundedConnection.connect(ep.host, ep.port, timeoutMs, 256 * 1024);
@@ -45,6 +99,7 @@ export async function openTlsReady(ep: Endpoint, mode: FtpsMode, timeoutMs: numb
   const ctl = new FtpControl(conn, timeoutMs);
   try {
     const banner = await readGreeting(ctl);
+    if (banner.code === 421) throw new SetupError('busy', `greeting ${replyText(banner)}`);
     if (banner.code !== 220) throw new SetupError('banner', `greeting ${replyText(banner)}`);
     const auth = await ctl.command(authCommand);
     if (auth.code !== 234) throw new SetupError('auth-tls-refused', `${authCommand} → ${replyText(auth)}`);
