@@ -134,9 +134,12 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   if (role === 'per-user') {
     for (const issue of issues) {
       if (!issue.fatal) continue;
+      const crash = issue.daemonMessage === undefined;
       issue.fatal = false;
       delete issue.daemonMessage;
-      issue.message += '; in a per-user file (user_config_dir) vsftpd skips this line silently instead';
+      issue.message += crash
+        ? "; in a per-user file (user_config_dir) the crash hits that user's session at login instead (read in the code, not run)"
+        : '; in a per-user file (user_config_dir) vsftpd skips this line silently instead';
     }
   }
 
