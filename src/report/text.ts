@@ -122,9 +122,9 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
 function summariseEntry(e: unknown): string {
   if (e && typeof e === 'object') {
     const o = e as Record<string, unknown>;
-    const parts = ['subject', 'issuer', 'notAfter', 'key', 'sha256', 'usedBy', 'path']
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : String(o[k])}`);
+    const parts = ['file', 'subject', 'issuer', 'key', 'signatureAlgorithm', 'notAfter', 'sans', 'fingerprintSha256', 'usedBy']
+      .filter((k) => o[k] !== undefined && !(Array.isArray(o[k]) && (o[k] as unknown[]).length === 0))
+      .map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as unknown[]).join(',') : String(o[k])}`);
     if (parts.length > 0) return parts.join('  ');
   }
   return JSON.stringify(e);
