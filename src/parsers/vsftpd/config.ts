@@ -138,7 +138,7 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
       issue.fatal = false;
       delete issue.daemonMessage;
       issue.message += crash
-        ? "; in a per-user file (user_config_dir) the crash hits that user's session at login instead (read in the code, not run)"
+        ? "; in a per-user file (user_config_dir) the crash hits that user's session at login instead (inferred from the same code path, not run)"
         : '; in a per-user file (user_config_dir) vsftpd skips this line silently instead';
     }
   }
