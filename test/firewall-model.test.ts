@@ -75,3 +75,11 @@ describe('reachability model', () => {
     expect(open.outbound('ipv4', 20, 50000).decision).toBe('accept');
   });
 });
+
+describe('implicit dependencies the loaders add', () => {
+  it('nft "reject with tcp reset" only matches TCP (nft adds meta l4proto tcp)', () => {
+    const m = new FirewallModel([nft('table inet t {\n chain c {\n  type filter hook input priority 0; policy accept;\n  reject with tcp reset\n }\n}\n')]);
+    expect(m.portVerdict('ipv4', 21).verdict).toBe('closed');
+    expect(m.neighbourDiscovery().decision).toBe('accept');
+  });
+});

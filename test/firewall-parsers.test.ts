@@ -212,3 +212,16 @@ describe('nftables forms seen in the wild', () => {
     expect(model.unsupported.map((u) => u.location.line)).toEqual([7]);
   });
 });
+
+describe('iptables -S (list-rules) output', () => {
+  it('is classified as an iptables ruleset and replayed into the filter table', () => {
+    const text = '-P INPUT DROP\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-N FTPS\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 990 -j FTPS\n-A FTPS -s 198.51.100.0/24 -j ACCEPT\n';
+    expect(classify('audit/iptables-S.txt', Buffer.from(text), true)?.kind).toBe('iptables-save');
+    const { model, diagnostics } = parseIptablesSave('audit/iptables-S.txt', text);
+    expect(diagnostics).toEqual([]);
+    const input = chain(model, 'filter', 'INPUT');
+    expect(input.base).toMatchObject({ policy: 'drop', policyLocation: { line: 1 } });
+    expect(input.rules.map((r) => r.target)).toEqual([{ kind: 'accept' }, { kind: 'jump', chain: 'FTPS' }]);
+    expect(model.familyReason).toMatch(/iptables -S output/);
+  });
+});

@@ -18,6 +18,8 @@ const VSFTPD_MARKERS =
 const PEM = /-----BEGIN (CERTIFICATE|TRUSTED CERTIFICATE|X509 CRL|PKCS7|(RSA |EC |DSA |ENCRYPTED |OPENSSH )?PRIVATE KEY|PUBLIC KEY|RSA PUBLIC KEY|EC PARAMETERS)-----/;
 const IPTABLES_SAVE = /^\*(filter|nat|mangle|raw|security)\s*$[\s\S]*^COMMIT\s*$/m;
 const IPTABLES_POLICY = /^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP) \[\d+:\d+\]/m;
+// `iptables -S` output: policies as commands, no *table header.
+const IPTABLES_LIST_RULES = /^-P (INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)\s*$[\s\S]*^-A \S+ /m;
 const NFTABLES = /^\s*(flush ruleset|table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{|#!\s*\/u?s?r?\/?s?bin\/nft)/m;
 const IPTABLES_CMD = /^[ \t-]*(?:(?:sudo|command|shell:|cmd:|-)\s+)*(?:\/s?bin\/|\/usr\/s?bin\/)?ip6?tables(?:-legacy|-nft)?\s+(-[A-Za-z]|--(append|insert|policy|flush|new-chain|table))/m;
 // iptables inside Ansible shell/command strings, after ; or &&, or through IPT=/sbin/iptables.
@@ -44,7 +46,7 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   }
   const text = head.toString('utf8');
   if (PEM.test(text)) return { kind: 'x509', by: 'content' };
-  if (IPTABLES_SAVE.test(text) || IPTABLES_POLICY.test(text)) return { kind: 'iptables-save', by: 'content' };
+  if (IPTABLES_SAVE.test(text) || IPTABLES_POLICY.test(text) || IPTABLES_LIST_RULES.test(text)) return { kind: 'iptables-save', by: 'content' };
   if (NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
   if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
   if (IPTABLES_CMD.test(text) || (IPTABLES_CMD_EMBEDDED.test(text) && !/(^|\/)(action|filter|jail)\.d\/|\.(md|rst|txt|html)$/i.test(relPath))) return { kind: 'iptables-script', by: 'content' };

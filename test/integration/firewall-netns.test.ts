@@ -197,7 +197,7 @@ async function probe(client: string): Promise<Map<string, boolean>> {
 
 async function loaderCheck(ns: string, file: string, abs: string, model: FirewallRuleset): Promise<{ ok: boolean; output: string }> {
   if (file.endsWith('.nft')) return sh(['ip', 'netns', 'exec', ns, 'nft', '-c', '-f', abs]);
-  if (file.endsWith('.sh')) return { ok: true, output: 'checked by running it with sh -e' };
+  if (file.endsWith('.sh') || file.endsWith('.S')) return { ok: true, output: 'checked by running it with sh -e' };
   const tool = model.families[0] === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore';
   return sh(['ip', 'netns', 'exec', ns, tool, '--test'], readFileSync(abs, 'utf8'));
 }
@@ -205,6 +205,11 @@ async function loaderCheck(ns: string, file: string, abs: string, model: Firewal
 async function load(ns: string, file: string, abs: string, model: FirewallRuleset): Promise<void> {
   if (file.endsWith('.nft')) await must(['ip', 'netns', 'exec', ns, 'nft', '-f', abs]);
   else if (file.endsWith('.sh')) await must(['ip', 'netns', 'exec', ns, 'sh', '-e', abs]);
+  else if (file.endsWith('.S')) {
+    // iptables -S output is a list of iptables arguments: replay each line as a command.
+    const script = readFileSync(abs, 'utf8').split('\n').filter((l) => l.trim()).map((l) => `iptables ${l}`).join('\n');
+    await must(['ip', 'netns', 'exec', ns, 'sh', '-e', '-c', script]);
+  }
   else {
     const tool = model.families[0] === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore';
     await must(['ip', 'netns', 'exec', ns, tool], readFileSync(abs, 'utf8'));
@@ -230,7 +235,7 @@ async function runCase(i: number, file: string): Promise<CaseResult> {
 
 const INVALID_DIR = path.resolve(__dirname, '../fixtures/firewall/invalid');
 const invalid = readdirSync(INVALID_DIR).filter((f) => /\.(nft|v4|v6)$/.test(f)).sort();
-const corpus = readdirSync(CORPUS_DIR).filter((f) => /\.(nft|sh|v4|v6)$/.test(f)).sort();
+const corpus = readdirSync(CORPUS_DIR).filter((f) => /\.(nft|sh|v4|v6|S)$/.test(f)).sort();
 const results = new Map<string, CaseResult>();
 
 describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (network namespaces)', () => {

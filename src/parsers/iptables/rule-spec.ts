@@ -355,6 +355,10 @@ export function parseCommandArgs(argv: string[], family: IpFamily): ParsedComman
   for (const m of ['tcp', 'udp'] as const) {
     if (modules.includes(m) && protocol !== m && protocol !== (m === 'tcp' ? '6' : '17')) cmd.errors.push(`-m ${m} needs -p ${m}`);
   }
+  // The kernel refuses a TCP reset for anything but TCP (REJECT checkentry: "Invalid argument").
+  if (cmd.target.kind === 'reject' && /--reject-with (tcp-reset|tcp_reset)\b/.test(argv.join(' ')) && protocol !== 'tcp' && protocol !== '6') {
+    cmd.errors.push('REJECT --reject-with tcp-reset needs -p tcp (the kernel rejects the rule: Invalid argument)');
+  }
   // Modules loaded with no option still restrict (e.g. -m state with nothing is an error in
   // iptables; -m set without --match-set likewise); only the modelled ones are validated.
   for (const m of modules) {

@@ -27,6 +27,9 @@ export function parseIptablesSave(file: string, text: string): { model: Firewall
   const diagnostics: Diagnostic[] = [];
   let table: string | undefined;
   let tableLine = 0;
+  // `iptables -S` (list-rules) output has no *table/COMMIT: "-P INPUT DROP", "-N X", "-A ...".
+  const listRules = !/^\*/m.test(text) && /^-P (INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)\s*$/m.test(text);
+  if (listRules) builder.table('filter');
   const lines = text.split('\n');
   const fail = (line: number, message: string, lineText: string) => {
     loadErrors.push({ message, text: lineText, location: { file, line, column: 1 } });
@@ -50,6 +53,14 @@ export function parseIptablesSave(file: string, text: string): { model: Firewall
       continue;
     }
     if (table === undefined) {
+      if (listRules) {
+        // `iptables -S` output: the filter table's commands, one per line, nothing to commit.
+        const argv = splitWords(trimmed).words.map((w) => w.text);
+        const cmd = parseCommandArgs(argv, family);
+        const err = builder.apply(cmd, { file, line: lineNo, column: 1 }, trimmed, () => specKeyOf(argv));
+        if (err) fail(lineNo, err, raw);
+        continue;
+      }
       fail(lineNo, 'rule or chain outside a *table section', raw);
       continue;
     }
@@ -84,15 +95,16 @@ export function parseIptablesSave(file: string, text: string): { model: Firewall
     if (err) fail(lineNo, err, raw);
   }
   if (table !== undefined) fail(lines.length, `table ${table} (line ${tableLine}) is not committed: COMMIT expected at end of file`, '');
+  const loader = listRules ? 'iptables -S output, replayed as commands' : undefined;
   for (const e of loadErrors) {
-    diagnostics.push({ level: 'error', code: 'iptables/restore-error', message: `iptables-restore would reject this file: ${e.message}`, location: e.location });
+    diagnostics.push({ level: 'error', code: 'iptables/restore-error', message: loader ? `this iptables -S line would fail: ${e.message}` : `iptables-restore would reject this file: ${e.message}`, location: e.location });
   }
   const tables = builder.result();
   const model: FirewallRuleset = {
     file,
     format: 'iptables-save',
     families: [family],
-    familyReason: reason,
+    familyReason: loader ? `${reason}; ${loader}` : reason,
     tables,
     loadErrors,
     unsupported: collectUnsupported(tables),

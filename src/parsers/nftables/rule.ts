@@ -384,7 +384,8 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
           pos++;
           const kind = word();
           pos++;
-          if (kind === 'tcp') pos++; // reset
+          // nft adds "meta l4proto tcp" to the rule for a TCP reset (seen in `nft list`).
+          if (kind === 'tcp') { pos++; out.conditions.push({ kind: 'protocol', negate: false, protocols: ['tcp'] }); }
           else if (word() === 'type') pos += 2;
           else if (kind === 'icmpx' || kind === 'icmp' || kind === 'icmpv6') pos++;
         }
