@@ -345,3 +345,13 @@ describe('per-user files (user_config_dir, errs_fatal=0)', () => {
     expect(firstStartupFailure(c)).toBeUndefined();
   });
 });
+
+describe('messages', () => {
+  it('never carry raw control characters', () => {
+    const c = parse('banner_file\r\n\u000bfoo\u0001=1\nssl_enable=NO\r\n');
+    for (const i of c.issues) expect(i.message, i.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(c.issues[0]!.message).toContain('banner_file\\r');
+    // daemonMessage stays byte-exact: it is what the daemon prints.
+    expect(c.issues[0]!.daemonMessage).toBe('missing value in config file for: banner_file\r');
+  });
+});

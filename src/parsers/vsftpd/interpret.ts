@@ -38,13 +38,17 @@ export interface LineOutcome {
 const BUILD = (flavor: VsftpdFlavor): string => `vsftpd 3.0.3, ${flavor} build`;
 const TRIMMING_FLAVORS: ReadonlySet<VsftpdFlavor> = new Set(['debian', 'rhel']);
 
-/** Quote a byte string for a message: UTF-8 text with control chars made visible. */
-export function show(bytes: string): string {
-  const visible = bytesToText(bytes).replace(/[\u0000-\u001f\u007f]/g, (c) => {
+/** Text with control chars made visible (\r, \t, \x0b ...), safe to print in a message. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
     const named: Record<string, string> = { '\r': '\\r', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
     return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
-  return `"${visible}"`;
+}
+
+/** Quote a byte string for a message: UTF-8 text with control chars made visible. */
+export function show(bytes: string): string {
+  return `"${visible(bytesToText(bytes))}"`;
 }
 
 export function interpretSetting(split: SettingSplit, flavor: VsftpdFlavor): LineOutcome {
@@ -84,7 +88,7 @@ function fatal(finding: Omit<LineFinding, 'fatal'>): LineOutcome {
  * followed; our code says why the name is wrong.
  */
 function unknownName(name: string, flavor: VsftpdFlavor, daemonMessage: string): Omit<LineFinding, 'fatal'> {
-  const oops = `500 OOPS: ${daemonMessage}`;
+  const oops = `500 OOPS: ${visible(daemonMessage)}`;
   if (name.startsWith('#')) {
     return {
       code: 'indented-comment',
