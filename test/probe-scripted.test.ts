@@ -113,6 +113,8 @@ describe('hostile servers: a clean verdict within the bounds, other targets unaf
       const elapsed = Date.now() - t0;
       expect(o.reachability).toMatch(verdict);
       expect(o.detail).toBeTruthy();
+      // No protocol may read as "refused" when the server never gave a TLS answer.
+      if (o.tls) for (const p of o.tls.protocols) expect(p.accepted || p.incomplete !== undefined, `${behaviour} ${p.protocol}`).toBe(true);
       // Bounded: a handful of sequential timeouts at most, never a hang.
       expect(elapsed).toBeLessThan(OPTS.timeoutMs * 6);
     });

@@ -116,6 +116,13 @@ function trailingOf(o: Outcome): string | undefined {
 
 const GROUP_PARAMS_IN_SKE = new Set(['ECDHE', 'ECDH_anon', 'ECDHE_PSK']);
 
+function isRefusal(o: Outcome, protocol: ProbeProtocol): boolean {
+  if (o.kind === 'alert' || o.kind === 'clear-text') return true;
+  if (o.kind === 'closed') return !o.reset;
+  if (o.kind === 'server-hello') return o.protocol !== protocol;
+  return false;
+}
+
 /** Enumerate one protocol: offer every suite left, remove the one chosen, repeat. */
 async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtocol, 'SSLv2'>): Promise<{ obs: ProtocolObservation; certs: Buffer[] }> {
   let remaining = universe(protocol);
@@ -125,10 +132,12 @@ async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtoc
   let certs: Buffer[] = [];
   let incomplete: string | undefined;
   const bound = remaining.length + LOOP_MARGIN;
+  let last: Outcome | null = null;
   for (let i = 0; i < bound && remaining.length > 0; i++) {
     const groups = protocol === 'TLSv1.3' ? OFFERED_GROUPS : OFFERED_GROUPS_TLS12;
     const o = await run.hello({ protocol, suites: remaining, groups, x25519Share: true, secureRenegotiation: true }, protocol !== 'TLSv1.3');
     if (!first) first = o;
+    last = o;
     if (o.kind !== 'server-hello' || o.protocol !== protocol) break;
     if (!remaining.includes(o.suite)) {
       incomplete = `server chose ${suiteName(o.suite)}, which was not offered`;
@@ -144,6 +153,9 @@ async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtoc
   }
   const accepted = suites.length > 0;
   const evidence = { answer: first ? describeOutcome(first) : 'not tried', trailingText: first ? trailingOf(first) : undefined };
+  // Only an alert, clear text, a plain close or a lower-version ServerHello is a refusal;
+  // a timeout, reset, garbage or an unreachable port ends the enumeration without a verdict.
+  if (!incomplete && last && !isRefusal(last, protocol)) incomplete = `enumeration stopped on: ${describeOutcome(last)}`;
   if (first?.kind === 'server-hello' && first.protocol !== protocol) evidence.answer += ` (server answered with another version: ${protocol} refused)`;
 
   let serverPreference: boolean | null = null;
@@ -175,6 +187,7 @@ async function enumerateSsl2(run: HelloRunner): Promise<{ obs: ProtocolObservati
       serverPreference: null,
       secureRenegotiation: null,
       compression: null,
+      ...(!accepted && !isRefusal(o, 'SSLv2') ? { incomplete: `no verdict: ${describeOutcome(o)}` } : {}),
     },
     cert: accepted ? o.certificate : undefined,
   };

@@ -27,6 +27,10 @@ export const legacyProtocolAccepted: Check = {
       for (const v of forbidden) {
         const p = o.tls!.protocols.find((x) => x.protocol === v);
         if (!p) continue;
+        if (!p.accepted && p.incomplete) {
+          out.push(notEvaluated(o, v, `${v}: ${p.incomplete}`));
+          continue;
+        }
         out.push({
           status: p.accepted ? 'fail' : 'pass',
           messageId: p.accepted ? 'fail' : 'pass',
@@ -54,6 +58,7 @@ export const protocolMissing: Check = {
       const why = noTlsReason(o);
       if (why) return notEvaluated(o, required, why);
       const p = o.tls!.protocols.find((x) => x.protocol === required);
+      if (p && !p.accepted && p.incomplete) return notEvaluated(o, required, `${required}: ${p.incomplete}`);
       const ok = Boolean(p?.accepted);
       return {
         status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail',
