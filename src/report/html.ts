@@ -234,6 +234,7 @@ function worstFirst(a: Result, b: Result): number {
 }
 
 function artifactGroups(report: ScanReport, rules: Map<string, RuleSummary>) {
+  const knownPacks = new Set(report.packs.map((p) => p.id));
   const kinds = new Map(report.artifacts.map((a) => [a.path, a]));
   const groups = new Map<string, Map<string, Result[]>>();
   for (const r of report.results) {
@@ -264,15 +265,16 @@ function artifactGroups(report: ScanReport, rules: Map<string, RuleSummary>) {
               severity: rule?.severity ?? results[0]!.severity,
               remediation: rule?.remediation.text,
               fix: rule?.remediation.fix,
-              rows: results.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)).map((r) => row(r, rule)),
+              rows: results.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)).map((r) => row(r, rule, knownPacks)),
             };
           }),
       };
     });
 }
 
-function row(r: Result, rule: RuleSummary | undefined): Row {
-  const packs = [...new Set(r.controls.map((c) => c.pack))];
+function row(r: Result, rule: RuleSummary | undefined, knownPacks: ReadonlySet<string>): Row {
+  // Only packs the filter offers; a result of none of them is filed under "no pack".
+  const packs = [...new Set(r.controls.map((c) => c.pack).filter((p) => knownPacks.has(p)))];
   const out: Row = {
     sev: r.severity,
     st: r.status,
