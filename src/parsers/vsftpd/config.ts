@@ -120,12 +120,21 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   const lastByOption = new Map<string, Assignment>();
   for (const a of assignments) lastByOption.set(a.option, a);
 
+  // Rules ask for the same few options over and over (about 150 lookups per file): answer
+  // each option once. The config is immutable, so the cached value never goes stale.
+  const memo = new Map<string, EffectiveValue | undefined>();
   const effective = (option: string): EffectiveValue | undefined => {
+    if (memo.has(option)) return memo.get(option);
     const spec = optionSpec(flavor, option);
-    if (!spec) return undefined;
-    const set = lastByOption.get(option);
-    if (set) return { option, type: spec.type, value: set.value, source: 'explicit', flavor, directive: set.directive };
-    return { option, type: spec.type, value: spec.default, source: 'default', flavor };
+    let value: EffectiveValue | undefined;
+    if (spec) {
+      const set = lastByOption.get(option);
+      value = set
+        ? { option, type: spec.type, value: set.value, source: 'explicit', flavor, directive: set.directive }
+        : { option, type: spec.type, value: spec.default, source: 'default', flavor };
+    }
+    memo.set(option, value);
+    return value;
   };
 
   // listen/listen_ipv6 matter only at startup, which a per-user file never takes part in.
