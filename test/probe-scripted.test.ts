@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeEndpoint, probeTargets, type ProbeOptions } from '../src/probe/run.js';
 import { scanTls } from '../src/probe/tls-scan.js';
+import { checkFtp } from '../src/probe/ftp-checks.js';
 import { suiteByCode } from '../src/tls/suites.js';
 import { freePort } from './helpers/vsftpd-daemon.js';
 import { selfSignedDer, startHostile, startScriptedTls, type HostileBehaviour, type RunningServer } from './helpers/scripted-tls-servers.js';
@@ -119,6 +120,16 @@ describe('hostile servers: a clean verdict within the bounds, other targets unaf
       expect(elapsed).toBeLessThan(OPTS.timeoutMs * 6);
     });
   }
+
+  it('clear-text fallback after AUTH TLS is observed (and no password is sent)', async () => {
+    const srv = await startHostile('cleartext-fallback');
+    servers.push(srv);
+    const transcript: string[] = [];
+    const ftp = await checkFtp({ endpoint: { host: '127.0.0.1', port: srv.port }, mode: 'explicit', timeoutMs: 1500, transcript });
+    expect(ftp.clearAfterAuthTls?.accepted).toBe(true);
+    expect(ftp.clearAfterAuthTls?.exchanges.map((e) => e.code)).toEqual([234, 331]);
+    expect(transcript.join('\n')).not.toMatch(/PASS (?!ftps-audit@example\.invalid)/);
+  });
 
   it('refused port and unresolvable name are results, and a good target next to hostile ones still finishes', async () => {
     const closedPort = await freePort();

@@ -131,6 +131,11 @@ export interface FtpObservation {
   anonymousClear?: { allowed: boolean; exchanges: FtpExchange[] };
   anonymousTls?: { allowed: boolean; exchanges: FtpExchange[] };
   authTls?: FtpExchange;
+  /**
+   * After AUTH TLS → 234, a clear-text USER instead of a ClientHello: a reply of 331/230
+   * means the server falls back to clear text (Tenable 57272 "cleartext fallback").
+   */
+  clearAfterAuthTls?: { accepted: boolean; exchanges: FtpExchange[] };
   authSsl?: FtpExchange & { handshake?: string };
   /** The control channel after AUTH TLS (tls.connect). */
   controlTls?: { protocol: string; cipher: string; certFingerprint256?: string };

@@ -224,6 +224,20 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
         s.close();
       }
     })(),
+    // 4: clear-text fallback: after 234 to AUTH TLS, speak FTP instead of TLS.
+    (async () => {
+      const s = new Session(opts, 'clear session: USER in clear after AUTH TLS (fallback)');
+      try {
+        await s.open();
+        const a = await s.cmd('AUTH TLS');
+        if (a.r?.code !== 234) return;
+        const u = await s.cmd(`USER ${DUMMY_USER}`, undefined, Math.min(opts.timeoutMs, 1500));
+        const accepted = u.r !== null && (u.r.code === 331 || u.r.code === 230);
+        obs.clearAfterAuthTls = { accepted, exchanges: [a.ex, u.ex] };
+      } catch { /* absent */ } finally {
+        s.close();
+      }
+    })(),
     // 3: legacy AUTH SSL, proven by a handshake after 234.
     (async () => {
       const s = new Session(opts, 'clear session: AUTH SSL');

@@ -256,7 +256,8 @@ export type HostileBehaviour =
   | 'garbage-after-auth'   // 234 to AUTH TLS, then random bytes instead of TLS
   | 'reset-mid-handshake'  // 234, read the ClientHello, then TCP RST
   | 'silent'               // accept, never send a byte
-  | 'ssh-banner';          // another service on the port
+  | 'ssh-banner'           // another service on the port
+  | 'cleartext-fallback';  // 234 to AUTH TLS, then keeps answering FTP commands in clear
 
 export async function startHostile(behaviour: HostileBehaviour): Promise<RunningServer> {
   return listen((s) => {
@@ -290,6 +291,15 @@ export async function startHostile(behaviour: HostileBehaviour): Promise<Running
       }
       case 'garbage-after-auth':
         ftpFront(s, (sock) => sock.once('data', () => sock.write(Buffer.from('7f0000ffee1234567890abcdef', 'hex'))));
+        return;
+      case 'cleartext-fallback':
+        ftpFront(s, (sock) => sock.on('data', (d: Buffer) => {
+          if (d[0] === 22) {
+            sock.write(Buffer.from([21, 3, 1, 0, 2, 2, 40]));
+            sock.end();
+          } else if (/^USER /i.test(d.toString('latin1'))) sock.write('331 Please specify the password.\r\n');
+          else sock.write('500 Unknown command.\r\n');
+        }));
         return;
       case 'reset-mid-handshake':
         ftpFront(s, (sock) => sock.once('data', () => sock.resetAndDestroy()));

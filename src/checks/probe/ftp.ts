@@ -159,3 +159,16 @@ export const versionDisclosed: Check = {
     return verdict(o, 'version', v.length > 0, { versions: v.join(', '), afterLogin: f.versionDisclosed.join(', ') || 'nothing' }, ev);
   })(inventory),
 };
+
+export const clearFallback: Check = {
+  name: 'probe.cleartext-fallback',
+  target: 'probe',
+  description: 'After accepting AUTH TLS (234) the server still answers FTP commands sent in clear text.',
+  appliesTo: (inv) => observations(inv).some((o) => o.detectedMode === 'explicit'),
+  run: ({ inventory }) => perEndpoint('clear-fallback', (o, f) => {
+    if (o.detectedMode !== 'explicit') return [{ status: 'not-applicable', messageId: 'notApplicable', data: { endpoint: o.endpoint }, location: at(o), key: `${o.endpoint}#clear-fallback` }];
+    const c = f.clearAfterAuthTls;
+    if (!c) return [notEvaluated(o, 'clear-fallback', 'AUTH TLS was not accepted, or the session failed before it')];
+    return verdict(o, 'clear-fallback', c.accepted, {}, c.exchanges.map(exchangeText).join('\n'));
+  })(inventory),
+};

@@ -5,7 +5,7 @@ import { noForwardSecrecy, nistSuites, weakDh, weakSuites } from './tls-suites.j
 import { certHostname, certUntrusted, certValidity, certWeakKey } from './certificates.js';
 import {
   anonymousAccess, anonymousInClear, authSsl, cccAccepted, clearDataChannel, credentialsInClear, dataChannelMatchesControl,
-  dataSessionReuse, pasvAddressLeak, siteExposed, versionDisclosed,
+  dataSessionReuse, pasvAddressLeak, siteExposed, versionDisclosed, clearFallback,
 } from './ftp.js';
 import { configVsLive } from './config-vs-live.js';
 import { heartbleed } from './heartbleed.js';
@@ -18,5 +18,5 @@ export const checks: Check[] = [
   certUntrusted, certHostname, certValidity, certWeakKey,
   credentialsInClear, anonymousInClear, anonymousAccess, clearDataChannel, dataSessionReuse, dataChannelMatchesControl,
   pasvAddressLeak, authSsl, cccAccepted, siteExposed, versionDisclosed,
-  configVsLive, heartbleed,
+  configVsLive, heartbleed, clearFallback,
 ];
