@@ -74,6 +74,7 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
     let op = '==';
     const w = word();
     if (w !== undefined && OPS.has(w) && peek()?.kind === 'word') { op = w; pos++; }
+    if (word() !== undefined && OPS.has(word()!)) out.errors.push(`syntax error, unexpected ${word()}`);
     const elements: string[] = [];
     const rawParts: string[] = [];
     let setRef: SetDef | undefined;
@@ -412,6 +413,12 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
         unknownUntilStarter(w);
     }
   }
+  // nft refuses a rule whose matches imply two different protocols ("tcp dport 21 icmpv6
+  // type ..."): "conflicting protocols specified".
+  const implied = [...new Set(out.conditions.filter((c): c is Extract<Condition, { kind: 'protocol' }> => c.kind === 'protocol' && !c.negate && c.protocols.length === 1).map((c) => c.protocols[0]!))];
+  if (implied.length > 1) out.errors.push(`conflicting protocols specified: ${implied[0]} vs. ${implied[1]}`);
+  const fams = [...new Set(out.conditions.filter((c): c is Extract<Condition, { kind: 'nfproto' }> => c.kind === 'nfproto' && !c.negate).map((c) => c.family))];
+  if (fams.length > 1) out.errors.push('conflicting protocols specified: ip vs. ip6');
   return out;
 
   function addIface(field: string) {
