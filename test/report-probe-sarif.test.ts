@@ -16,6 +16,9 @@ import { anchorTargetsFile } from '../src/report/anchor.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { parseTarget, endpointUrl } from '../src/probe/targets.js';
 import type { ScanReport } from '../src/model/report.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderJunit } from '../src/report/junit.js';
+import { launchChromium } from './report-chromium.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftps-probe-sarif-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,5 +76,23 @@ describe('probe → SARIF', () => {
       expect(loc.logicalLocations?.[0]?.fullyQualifiedName).toMatch(/^ftps?:\/\/127\.0\.0\.1:\d+$/);
     }
     expect(run.invocations[0]!.toolExecutionNotifications.map((n) => n.descriptor.id)).not.toContain('ftps-audit/unanchored-results');
+
+    // The same probe result as HTML (probed endpoints table, no errors) and JUnit (one suite per endpoint).
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.setContent(renderHtml(anchored), { waitUntil: 'load' });
+      expect(problems).toEqual([]);
+      expect(await page.locator('#inventory-probe').textContent()).toMatch(/127\.0\.0\.1/);
+      expect(await page.locator('tr.r:visible').count()).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+    expect(renderJunit(anchored)).toMatch(/<testsuite name="ftps:\/\/127\.0\.0\.1:\d+"/);
   });
 });
