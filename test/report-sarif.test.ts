@@ -131,6 +131,7 @@ describe('SARIF renderer', () => {
     expect(anchored.locations[0]!.physicalLocation!.artifactLocation.uri).toBe('inventory/ftps-targets.txt');
     expect(anchored.locations[0]!.physicalLocation!.region).toEqual({ startLine: 2, startColumn: 1 });
     expect(anchored.locations[0]!.logicalLocations).toEqual([{ name: 'ftps://127.0.0.1:990', fullyQualifiedName: 'ftps://127.0.0.1:990', kind: 'resource' }]);
+    expect(anchored.message.text).toBe('ftps://127.0.0.1:990 completed a TLS 1.0 handshake.\nObserved at ftps://127.0.0.1:990:\nServerHello version=0x0301 cipher=ECDHE-RSA-AES128-SHA');
     const bare = run.results.find((r) => r.ruleId === 'probe/auth-before-tls')!;
     expect(bare.locations[0]!.physicalLocation).toBeUndefined();
     const notes = run.invocations[0].toolExecutionNotifications;

@@ -351,13 +351,22 @@ function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
+/**
+ * The message, plus what the probe observed for endpoint results: code scanning shows the
+ * annotated line (the targets file names only the host), so the exchange goes in the text.
+ */
+function resultMessage(r: Result): string {
+  const text = sentence(r.message);
+  return r.location?.endpoint && r.evidence ? `${text}\nObserved at ${r.location.endpoint}:\n${r.evidence}` : text;
+}
+
 function sarifResult(r: Result, ruleIndex: number, locations: SarifLocation[]): SarifResult {
   const res: SarifResult = {
     ruleId: r.ruleId,
     ruleIndex,
     level: SARIF_LEVEL[r.severity],
     kind: 'fail',
-    message: { text: sentence(r.message) },
+    message: { text: resultMessage(r) },
     locations,
     partialFingerprints: { [FINGERPRINT_KEY]: r.fingerprint },
     properties: {
