@@ -163,6 +163,35 @@ describe('generated firewall files, checked by the real loaders (invariant 4, sy
   });
 });
 
+describe('systemd files, checked by systemd-analyze verify', () => {
+  const analyze = existsSync('/usr/bin/systemd-analyze');
+  it.skipIf(!analyze)('the implicit unit and the OPENSSL_CONF drop-in (merged into a vsftpd unit) verify', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ftps-audit-sd-'));
+    try {
+      const files = generateSet(['vsftpd'], defaultOptions({ mode: 'both' }));
+      const unit = files.find((f) => f.path.endsWith('vsftpd-implicit.service'))!;
+      const u = path.join(dir, 'vsftpd-implicit.service');
+      writeFileSync(u, unit.content);
+      const r1 = tool('systemd-analyze', ['verify', u]);
+      expect(r1.ok, r1.out).toBe(true);
+      // A drop-in is only read from systemd's own directories: verify the merged unit instead.
+      const dropIn = files.find((f) => f.path.includes('vsftpd.service.d/'))!;
+      expect(dropIn.content).toMatch(/^Environment=OPENSSL_CONF=\/etc\/ssl\/ftps-audit-vsftpd-openssl\.cnf$/m);
+      const base = existsSync('/lib/systemd/system/vsftpd.service') ? readFileSync('/lib/systemd/system/vsftpd.service', 'utf8') : '[Unit]\nDescription=vsftpd\n[Service]\nExecStart=/usr/sbin/vsftpd /etc/vsftpd.conf\n';
+      const merged = path.join(dir, 'vsftpd.service');
+      writeFileSync(merged, `${base}\n${dropIn.content}`);
+      const r2 = tool('systemd-analyze', ['verify', merged]);
+      expect(r2.ok, r2.out).toBe(true);
+      // Control: a unit with a bad setting is rejected.
+      const bad = path.join(dir, 'bad.service');
+      writeFileSync(bad, '[Service]\nBogus=1\n');
+      expect(tool('systemd-analyze', ['verify', bad]).ok).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('template command (library side)', () => {
   let dir: string;
   beforeAll(() => {

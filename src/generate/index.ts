@@ -156,6 +156,7 @@ function vsftpdFiles(opts: GenerateOptions, params: ResolvedParams, extras: Gene
         port: implicit.port,
         // RHEL's build defaults to background=YES (forks); Debian and upstream stay in the foreground.
         serviceType: opts.flavor === 'rhel' ? 'forking' : 'simple',
+        secureChrootDir: opts.flavor === 'rhel' ? undefined : '/var/run/vsftpd/empty',
         suiteCite: cite.suites,
         opensslConfPath: opts.opensslConfPath,
       }),

@@ -85,7 +85,8 @@ async function startListeners(lab: Lab, ports: number[]): Promise<ChildProcess> 
     const ports = ${JSON.stringify(ports)};
     let up = 0;
     for (const p of ports) {
-      const s = net.createServer((c) => c.end('x'));
+      // A client that resets must not kill the listener process.
+      const s = net.createServer((c) => { c.on('error', () => {}); c.end('x'); });
       s.listen({ port: p, host: '::', ipv6Only: false }, () => { if (++up === ports.length) console.log('ready'); });
       s.on('error', (e) => { console.log('error ' + p + ' ' + e.message); });
     }`;
@@ -117,14 +118,14 @@ function stop(child: ChildProcess): void {
 }
 
 /** Connect from a given source address; true = the connection was accepted. */
-function reachable(host: string, port: number, localAddress: string): Promise<boolean> {
+function reachable(host: string, port: number, localAddress: string, boundMs = 1_500): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port, localAddress });
     // DROP gives no answer: the bound below is how "dropped" is observed (all probes run in parallel).
     const timer = setTimeout(() => {
       s.destroy();
       resolve(false);
-    }, 1_500);
+    }, boundMs);
     s.once('connect', () => {
       clearTimeout(timer);
       s.destroy();
@@ -203,6 +204,48 @@ describe.skipIf(Boolean(unavailable))('generated firewall in a network namespace
         expect(open(fromAllowed)).toEqual([...want].sort((a, b) => a - b));
         expect(open(fromOther)).toEqual(c.restrict ? [] : [...want].sort((a, b) => a - b));
         expect(open(overV6)).toEqual([]);
+      } finally {
+        stop(child);
+      }
+    });
+  }
+
+  for (const firewall of ['iptables', 'nftables'] as const) {
+    it(`${firewall}: new control connections beyond the per-source rate are dropped, other sources unaffected`, async () => {
+      const lab = makeLab();
+      labs.push(lab);
+      const opts = defaultOptions({ mode: 'explicit', pasvRange: { min: 40000, max: 40001 } });
+      const files = generateSet([firewall], opts);
+      if (firewall === 'iptables') sh('ip', ['netns', 'exec', lab.ns, 'iptables-restore'], fileAt(files, 'rules.v4'));
+      else {
+        const f = path.join(work, `${lab.ns}-rate.nft`);
+        writeFileSync(f, fileAt(files, '.nft'));
+        sh('ip', ['netns', 'exec', lab.ns, 'nft', '-f', f]);
+      }
+      const rate = Number(/more than (\d+) new connections per minute/.exec(files[0]!.content)![1]);
+      const child = await startListeners(lab, [21]);
+      children.push(child);
+      try {
+        // The other source is reachable before the flood (so the check after it means something).
+        expect(await reachable(lab.v4.ns, 21, lab.v4.other)).toBe(true);
+        // rate + 10 connections in a row from one source: the first `rate` (the burst) pass.
+        const results: boolean[] = [];
+        const t0 = Date.now();
+        for (let i = 0; i < rate + 10; i++) results.push(await reachable(lab.v4.ns, 21, lab.v4.allowed));
+        const seconds = (Date.now() - t0) / 1000;
+        const accepted = results.filter(Boolean).length;
+        console.info(`[${firewall}] ${results.map((r) => (r ? 1 : 0)).join('')} in ${seconds.toFixed(1)} s`);
+        // The burst lets the first `rate` in at once; the limit refills at rate/minute while
+        // the dropped attempts wait out their bound, so a few more may pass, never all.
+        const refill = Math.ceil((seconds * rate) / 60) + 1;
+        expect(accepted).toBeGreaterThanOrEqual(rate - 1);
+        expect(accepted).toBeLessThanOrEqual(rate + refill);
+        expect(results.filter((r) => !r).length).toBeGreaterThan(0);
+        // Another source still gets in.
+        const t1 = Date.now();
+        const other = await reachable(lab.v4.ns, 21, lab.v4.other, 5_000);
+        console.info(`[${firewall}] other source after the flood: ${other} in ${Date.now() - t1} ms`);
+        expect(other).toBe(true);
       } finally {
         stop(child);
       }
