@@ -10,7 +10,7 @@ describe('reachability model', () => {
   it('first terminal match wins, the policy decides the rest, and the deciding line is reported', () => {
     const m = new FirewallModel([ipt(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 990 -j ACCEPT\n-A INPUT -p tcp --dport 990 -j DROP')]);
     expect(m.portVerdict('ipv4', 990)).toMatchObject({ verdict: 'open', decidedBy: { location: { line: 4 } } });
-    expect(m.portVerdict('ipv4', 21)).toMatchObject({ verdict: 'closed', decidedBy: { location: { line: 2 }, text: 'rules.v4: ip filter INPUT policy drop' } });
+    expect(m.portVerdict('ipv4', 21)).toMatchObject({ verdict: 'closed', decidedBy: { location: { line: 2 }, text: 'ip filter INPUT policy drop' } });
   });
 
   it('needs the established packets through too: NEW-only rules do not make a port reachable', () => {

@@ -92,7 +92,8 @@ interface CompiledChain {
 interface BaseInvocation {
   chain: number;
   spec: BaseChainSpec;
-  label: string;
+  file: string;
+  chainLabel: string;
 }
 
 type Direction = 'in' | 'out';
@@ -229,7 +230,7 @@ export class FirewallModel {
             pending.push({ cr, conds: peerConds });
           }
           if (c.base && hooks.includes(c.base.hook)) {
-            bases.push({ chain: nameToIndex.get(c.name)!, spec: c.base!, label: `${rs.file}: ${table.family} ${table.name} ${c.name}`, order: order++ });
+            bases.push({ chain: nameToIndex.get(c.name)!, spec: c.base!, file: rs.file, chainLabel: `${table.family} ${table.name} ${c.name}`, order: order++ });
           }
         }
       }
@@ -248,7 +249,8 @@ export class FirewallModel {
     const hookRank = (h: Hook) => hooks.indexOf(h);
     bases.sort((a, b) => hookRank(a.spec.hook) - hookRank(b.spec.hook) || a.spec.priority - b.spec.priority || a.order - b.order);
     for (const b of bases) {
-      const ref: RuleRef = { location: b.spec.policyLocation ?? { file: b.label.split(':')[0]! }, text: `${b.label} policy ${b.spec.policy}` };
+      // The location names the file; the text names the chain ("ip filter INPUT policy drop").
+      const ref: RuleRef = { location: b.spec.policyLocation ?? { file: b.file }, text: `${b.chainLabel} policy ${b.spec.policy}${b.spec.policyLocation ? '' : ' (default, never set)'}` };
       (b as BaseInvocation & { policyId?: number }).policyId = this.policies.length;
       this.policies.push(ref);
     }
