@@ -687,6 +687,32 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
       resetTally();
     });
 
+    it('through the real vsftpd: deny wrong passwords lock the account, then the right one is refused', async () => {
+      resetTally();
+      const deny = Number(/^deny = (\d+)$/m.exec(readFileSync(faillockConf(), 'utf8'))![1]);
+      const opts = testOptions({ flavor: 'debian', mode: 'explicit', pasvMin: 45800 }, 'rsa');
+      opts.vsftpdLogFile = path.join(work, 'lockout-vsftpd.log');
+      const conf = fileAt(generateSet(['vsftpd'], opts), 'etc/vsftpd.conf');
+      const { started, port } = await startGenerated(conf, 'lockout.conf', opts.opensslConfPath);
+      try {
+        expect(started.state).toBe('running');
+        const login = (pass: string): Promise<Run> =>
+          run('curl', ['-sS', '-v', '--max-time', '20', '--ssl-reqd', '--cacert', ca.cert, '-u', `${USER}:${pass}`, `ftp://127.0.0.1:${port}/upload/`]);
+        const before = await login(PASSWORD);
+        expect(before.code, before.stderr).toBe(0);
+        for (let i = 0; i < deny; i++) expect((await login(`wrong-${i}`)).stderr).toMatch(/< 530 Login incorrect/);
+        const after = await login(PASSWORD);
+        expect(after.code).not.toBe(0);
+        expect(after.stderr).toMatch(/< 530 Login incorrect/);
+        // vsftpd passes the client address to PAM: the tally records it (type RHOST).
+        const tally = await run('faillock', ['--dir', faillockDir(), '--user', USER]);
+        expect((tally.stdout.match(/^\d{4}-\d\d-\d\d .*RHOST\s+127\.0\.0\.1/gm) ?? []).length, tally.stdout).toBe(deny);
+      } finally {
+        await stopVsftpd(started);
+        resetTally();
+      }
+    });
+
     it('pamtester: deny-1 failures do not lock (the count is what locks)', async () => {
       resetTally();
       const deny = Number(/^deny = (\d+)$/m.exec(readFileSync(faillockConf(), 'utf8'))![1]);
