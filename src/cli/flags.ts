@@ -42,3 +42,6 @@ export const colorFlag = Flags.boolean({
 export const baselineFlag = Flags.string({ description: 'A saved JSON result: fail only on findings not in it, and list the fixed ones.' });
 export const waiversFlag = Flags.string({ description: 'Waiver file (YAML/JSON). Default: .ftps-audit-waivers.yml in the working directory, if present.' });
 export const showPassesFlag = Flags.boolean({ description: 'List passing results in the text report (they are always in JSON/HTML).' });
+export const sarifCategoryFlag = Flags.string({
+  description: 'Code scanning category written into SARIF (runAutomationDetails.id), e.g. ftps-audit/prod; upload-sarif does not override one already in the file.',
+});

@@ -34,11 +34,13 @@ export function outputRequests(format: string, outputs: string[] | undefined): O
 export interface RenderContext {
   color: boolean;
   showPasses: boolean;
+  /** SARIF runAutomationDetails category (code scanning keeps one alert set per category). */
+  sarifCategory?: string;
 }
 
 export async function render(format: string, report: ScanReport, ctx: RenderContext): Promise<string> {
   const { renderFormat } = await import('../report/formats.js');
-  return renderFormat(format, report, { color: ctx.color, showPasses: ctx.showPasses });
+  return renderFormat(format, report, { color: ctx.color, showPasses: ctx.showPasses, ...(ctx.sarifCategory ? { sarifCategory: ctx.sarifCategory } : {}) });
 }
 
 export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: RenderContext): Promise<void> {

@@ -22,6 +22,7 @@ export interface ScanFlags {
   'expiry-warning-days': number;
   'p12-password-env'?: string;
   'max-file-size': number;
+  'sarif-category'?: string;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
     const gated = await applyGates(report, { waiversFile: flags.waivers, baselineFile: flags.baseline, inline: modelsOf(inventory, 'vsftpd') });
     const code = exitCodeFor(gated, flags['fail-on'] as FailOn);
     gated.invocation.exitCode = code;
-    await emit(outputs, gated, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) });
+    await emit(outputs, gated, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']), sarifCategory: flags['sarif-category'] });
     for (const line of gateNotes(gated)) warn(line);
     return code;
   } catch (err) {

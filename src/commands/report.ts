@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { Args, Command, Flags } from '@oclif/core';
-import { baselineFlag, colorFlag, formatFlag, outputFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+import { baselineFlag, colorFlag, formatFlag, outputFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
 import { SEVERITIES } from '../model/result.js';
 
 export interface ReportFlags {
@@ -33,17 +32,8 @@ export async function runReport(files: string[], flags: ReportFlags, warn: (line
     // Without a gate of its own, a re-rendering keeps the exit status the scan recorded.
     const recorded = failOn === 'none' ? gated.invocation.exitCode : code;
     const report = { ...gated, invocation: { ...gated.invocation, ...(recorded === undefined ? {} : { exitCode: recorded }) } };
-    const ctx = { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']) };
-    for (const req of outputs) {
-      if (req.format === 'sarif' && flags['sarif-category']) {
-        const { renderSarif } = await import('../report/sarif.js');
-        const text = renderSarif(report, { category: flags['sarif-category'] });
-        if (req.file) writeFileSync(req.file, text);
-        else process.stdout.write(text);
-      } else {
-        await emit([req], report, ctx);
-      }
-    }
+    const ctx = { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']), sarifCategory: flags['sarif-category'] };
+    await emit(outputs, report, ctx);
     for (const line of gateNotes(report)) warn(line);
     return code;
   } catch (err) {
@@ -78,9 +68,7 @@ export default class Report extends Command {
     'show-passes': showPassesFlag,
     baseline: baselineFlag,
     waivers: waiversFlag,
-    'sarif-category': Flags.string({
-      description: 'Code scanning category written into SARIF (runAutomationDetails.id); upload-sarif does not override one already in the file.',
-    }),
+    'sarif-category': sarifCategoryFlag,
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, outputFlag, packFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, outputFlag, packFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
 
 export default class Scan extends Command {
   static override summary = 'Audit an infrastructure tree: vsftpd.conf, certificates, firewall rules and more.';
@@ -23,6 +23,7 @@ export default class Scan extends Command {
     'show-passes': showPassesFlag,
     baseline: baselineFlag,
     waivers: waiversFlag,
+    'sarif-category': sarifCategoryFlag,
     root: Flags.string({ description: 'Resolve absolute paths named in configs (e.g. /etc/ssl/private/vsftpd.pem) under this directory.' }),
     live: Flags.boolean({ description: 'The scanned paths are the server\'s own file system: file modes and owners are judged.' }),
     hostname: Flags.string({ description: 'Host name clients use; certificates must cover it (repeatable).', multiple: true }),
