@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTemplate, writeTemplateFiles } from '../src/generate/command.js';
-import { tls12CipherList, tls13Suites } from '../src/generate/ciphers.js';
+import { cipherListProblems, tls12CipherList, tls13Suites } from '../src/generate/ciphers.js';
 import { BUILTIN_PACKS, defaultOptions, generateSet, TLS_MODES, TemplateUsageError, type GeneratedFile } from '../src/generate/index.js';
 import { PACK_BOUNDS, resolveParams } from '../src/generate/pack-params.js';
 import { VSFTPD_FLAVORS } from '../src/model/vsftpd.js';
@@ -115,6 +115,18 @@ describe('cipher lists, judged by the real openssl', () => {
       }
     });
   }
+
+  it('the self-check (our OpenSSL cipher-string expander) accepts the generated lists and catches bad ones', () => {
+    for (const kt of ['rsa', 'ecdsa', 'unknown'] as const) {
+      expect(cipherListProblems(tls12CipherList(kt, false).join(':'), kt, false, tls13Suites(false))).toEqual([]);
+    }
+    // Controls: each weakness is named.
+    expect(cipherListProblems('HIGH:@SECLEVEL=0', 'rsa', false, tls13Suites(false)).join('|')).toMatch(/below TLS 1.2/);
+    expect(cipherListProblems('AES256-GCM-SHA384', 'rsa', false, tls13Suites(false)).join('|')).toMatch(/forward secrecy/);
+    expect(cipherListProblems('ECDHE-RSA-CHACHA20-POLY1305', 'rsa', false, tls13Suites(false)).join('|')).toMatch(/NIST/);
+    expect(cipherListProblems('ECDHE-ECDSA-AES128-GCM-SHA256', 'rsa', false, tls13Suites(false)).join('|')).toMatch(/no suite for an RSA certificate/);
+    expect(cipherListProblems(tls12CipherList('rsa', false).join(':'), 'rsa', false, tls13Suites(true)).join('|')).toMatch(/ChaCha20 among the TLS 1.3/);
+  });
 
   it('TLS 1.3 suites for the OpenSSL config are NIST-approved (no ChaCha20) and accepted by openssl', () => {
     const suites = tls13Suites(false);
