@@ -69,6 +69,8 @@ interface CaseResult {
   loaderCheck: { ok: boolean; output: string };
   /** key "family port peer" → reachable? */
   kernel: Map<string, boolean>;
+  /** Generated scripts: the lines whose command the real iptables refused. */
+  failedLines?: number[];
   error?: string;
 }
 
@@ -203,9 +205,12 @@ async function loaderCheck(ns: string, file: string, abs: string, model: Firewal
   return sh(['ip', 'netns', 'exec', ns, tool, '--test'], readFileSync(abs, 'utf8'));
 }
 
-async function load(ns: string, file: string, abs: string, model: FirewallRuleset): Promise<void> {
+async function load(ns: string, file: string, abs: string, model: FirewallRuleset): Promise<number[] | void> {
   if (file.endsWith('.nft')) await must(['ip', 'netns', 'exec', ns, 'nft', '-f', abs]);
-  else if (file.endsWith('.sh')) await must(['ip', 'netns', 'exec', ns, 'sh', '-e', abs]);
+  else if (file.startsWith('gen-script-')) {
+    const out = await must(['ip', 'netns', 'exec', ns, 'sh', abs]);
+    return [...out.matchAll(/FAILED (\d+)/g)].map((m) => Number(m[1]));
+  } else if (file.endsWith('.sh')) await must(['ip', 'netns', 'exec', ns, 'sh', '-e', abs]);
   else if (file.endsWith('.S')) {
     // iptables -S output is a list of iptables arguments: replay each line as a command.
     const script = readFileSync(abs, 'utf8').split('\n').filter((l) => l.trim()).map((l) => `iptables ${l}`).join('\n');
@@ -223,7 +228,8 @@ async function runCase(i: number, file: string): Promise<CaseResult> {
   const result: CaseResult = { file, ruleset: model, diagnostics, loaderCheck: { ok: false, output: '' }, kernel: new Map() };
   const { server, client } = await makePair(i);
   result.loaderCheck = await loaderCheck(server, file, abs, model);
-  await load(server, file, abs, model);
+  const failed = await load(server, file, abs, model);
+  if (failed) result.failedLines = failed;
   const listener = await startListener(server);
   try {
     result.kernel = await probe(client);
@@ -329,7 +335,39 @@ function generateNft(seed: number): string {
   return out.join('\n');
 }
 
+/**
+ * Scripts that edit the ruleset command by command (-A/-I n/-D n/-D spec/-R n/-N/-F/-P),
+ * some of which fail on purpose (index too big, unknown chain): the parser must replay the
+ * same end state and report exactly the commands the real iptables refuses.
+ */
+function generateScript(seed: number): string {
+  const r = rng(seed);
+  const pick = <T,>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const specs = ['-p tcp --dport 21 -j ACCEPT', '-p tcp --dport 990 -j ACCEPT', '-s 10.213.0.3 -j DROP', '-p tcp --dport 40000:40100 -j ACCEPT', '-p tcp -m multiport --dports 20,989 -j REJECT --reject-with tcp-reset', '-m conntrack --ctstate ESTABLISHED -j ACCEPT', '-s 10.213.0.2 -p tcp -j ACCEPT'];
+  const lines = ['#!/bin/sh', 'iptables -F', `iptables -P INPUT ${pick(['ACCEPT', 'DROP'])}`, 'iptables -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT'];
+  let hasChain = false;
+  for (let i = 0, n = 6 + Math.floor(r() * 8); i < n; i++) {
+    const op = r();
+    const chain = hasChain && r() < 0.3 ? 'FTPS' : r() < 0.1 ? 'NOPE' : 'INPUT';
+    if (op < 0.35) lines.push(`iptables -A ${chain} ${pick(specs)}`);
+    else if (op < 0.5) lines.push(`iptables -I ${chain} ${1 + Math.floor(r() * 6)} ${pick(specs)}`);
+    else if (op < 0.6) lines.push(`iptables -D ${chain} ${1 + Math.floor(r() * 6)}`);
+    else if (op < 0.7) lines.push(`iptables -D ${chain} ${pick(specs)}`);
+    else if (op < 0.78) lines.push(`iptables -R ${chain} ${1 + Math.floor(r() * 6)} ${pick(specs)}`);
+    else if (op < 0.86 && !hasChain) { lines.push('iptables -N FTPS', 'iptables -A FTPS -s 10.213.0.2 -j ACCEPT', 'iptables -A INPUT -p tcp --dport 990 -j FTPS'); hasChain = true; }
+    else if (op < 0.92) lines.push(`iptables -P INPUT ${pick(['ACCEPT', 'DROP'])}`);
+    else lines.push(`iptables -F ${hasChain && r() < 0.5 ? 'FTPS' : 'INPUT'}`);
+  }
+  // Each command reports its own failure, so the kernel side can be compared line by line.
+  return lines.map((l, i) => (l.startsWith('iptables') ? `${l} 2>/dev/null || echo "FAILED ${i + 1}"` : l)).join('\n') + '\n';
+}
+
 const generated: string[] = [];
+for (let i = 0; i < Math.ceil(GENERATED / 3); i++) {
+  const name = `gen-script-${String(i).padStart(2, '0')}.sh`;
+  writeFileSync(path.join(GEN_DIR, name), generateScript(SEED + 500 + i));
+  generated.push(name);
+}
 for (let i = 0; i < GENERATED; i++) {
   const kind = i % 3;
   const name = `gen-${String(i).padStart(2, '0')}.${kind === 0 ? 'rules.v4' : kind === 1 ? 'rules.v6' : 'nft'}`;
@@ -375,7 +413,13 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
     expect(r.error).toBeUndefined();
     // The parser calls it valid, and so does the real loader.
     expect(r.ruleset.loadErrors).toEqual([]);
-    expect(r.diagnostics.filter((d) => d.level === 'error' || d.code === 'iptables/command-fails')).toEqual([]);
+    if (r.failedLines) {
+      // Same commands refused, line for line.
+      const ours = r.diagnostics.filter((d) => d.code === 'iptables/command-fails').map((d) => d.location!.line!);
+      expect(ours).toEqual(r.failedLines);
+    } else {
+      expect(r.diagnostics.filter((d) => d.level === 'error' || d.code === 'iptables/command-fails')).toEqual([]);
+    }
     expect(r.loaderCheck.ok, r.loaderCheck.output).toBe(true);
     expect(r.ruleset.unsupported).toEqual([]);
     const model = new FirewallModel([r.ruleset]);
@@ -425,6 +469,9 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
         if (k.startsWith('ipv6')) { if (v) v6open++; else v6blocked++; }
       }
     }
+    const refused = [...results.values()].reduce((n, r) => n + (r.failedLines?.length ?? 0), 0);
+    console.log(`firewall-netns: ${refused} script commands refused by iptables, and by the parser on the same lines`);
+    expect(refused).toBeGreaterThan(3);
     console.log(`firewall-netns: ${results.size} rulesets, ${open + blocked} kernel observations (${open} accepted, ${blocked} blocked; IPv6 ${v6open}/${v6blocked})`);
     expect(open).toBeGreaterThan(50);
     expect(blocked).toBeGreaterThan(50);
