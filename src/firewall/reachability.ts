@@ -1,6 +1,6 @@
 import type { BaseChainSpec, Condition, CtState, FirewallRule, FirewallRuleset, Hook, IpFamily, TcpFlag } from '../model/firewall.js';
 import type { FileLocation } from '../model/location.js';
-import { parseAddressRange } from '../parsers/iptables/address.js';
+import { formatRange, parseAddressRange } from '../parsers/iptables/address.js';
 import { AddressAtoms, complementSpans, intersectSpans, normalizeSpans, numericRanges, type AtomSpans } from './atoms.js';
 
 /**
@@ -413,7 +413,7 @@ export class FirewallModel {
     ];
   }
 
-  private ref(id: number, family: IpFamily): RuleRef | undefined {
+  private ref(id: number, _family?: IpFamily): RuleRef | undefined {
     if (id === NONE) return undefined;
     if (id >= 0) return { location: this.rules[id]!.location, text: this.rules[id]!.text };
     return this.policies[-1 - id];
@@ -466,9 +466,8 @@ export class FirewallModel {
     let unknownBy: number | undefined;
     const results: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array }[] = [];
     for (const world of pin.worlds) {
-      const outWorld = matchOutWorld(pout, world);
       const s1 = this.runStage(pin, family, syn!, world);
-      const s2 = this.runStage(pout, family, reply!, outWorld);
+      const s2 = this.runStage(pout, family, reply!, world);
       const s3 = this.runStage(pin, family, est!, world);
       // Combine per peer atom of the in path; the out path has its own atoms.
       const { inToOut, sizeFraction } = this.atomTables(pin, pout);
@@ -682,14 +681,6 @@ function ifaceMatches(pattern: string, name: string): boolean {
   return pattern === name;
 }
 
-function matchOutWorld(pout: CompiledPath, w: World): World {
-  // The out path judges the same interface and server address as the in path.
-  return { iface: w.iface, local: w.local, label: w.label };
-}
-
 function formatSpan(family: IpFamily, lo: bigint, hi: bigint): string {
-  // Lazy import avoided: address formatting lives with the parser helpers.
-  return formatRangeText(family, lo, hi);
+  return formatRange(family, lo, hi);
 }
-
-import { formatRange as formatRangeText } from '../parsers/iptables/address.js';

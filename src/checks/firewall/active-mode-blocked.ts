@@ -35,7 +35,7 @@ export const activeModeBlocked: Check = {
         key,
         location: locationOfRef(r.decidedBy, file),
         evidence: r.decidedBy?.text,
-        assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'port_enable' || e.option === 'connect_from_port_20')),
+        assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'port_enable' || e.option === 'connect_from_port_20'), family),
         data: { family: familyName(family), from, stage: r.stage === 'reply' ? 'the client\'s replies' : 'the outbound connection', decidedBy: describeRef(r.decidedBy) },
       });
     }

@@ -118,14 +118,17 @@ export function firstFile(inv: Inventory): string {
 }
 
 /** Assumptions every firewall verdict rests on, plus each ruleset's own. */
-export function modelAssumptions(inv: Inventory, extra: EffectiveValue[] = []): string[] {
+export function modelAssumptions(inv: Inventory, extra: EffectiveValue[] = [], family?: IpFamily): string[] {
   const fw = firewallOf(inv);
   const out = [
     'a first connection from a source with no history (rate limits within burst, connlimit/recent lists empty)',
   ];
-  const rs = modelsOf(inv, 'firewall');
+  const all = modelsOf(inv, 'firewall');
+  const rs = family ? all.filter((r) => r.families.includes(family)) : all;
+  const tool = family === 'ipv4' ? /^ip6tables/ : family === 'ipv6' ? /^iptables/ : undefined;
   if (rs.length > 1) out.push(`all ${rs.length} firewall files are evaluated as if loaded together (${rs.map((r) => r.file).join(', ')})`);
-  for (const r of rs) out.push(...r.assumptions.map((a) => `${r.file}: ${a}`));
+  // A script's ip6tables caveat says nothing about an IPv4 verdict, and vice versa.
+  for (const r of rs) out.push(...r.assumptions.filter((a) => !tool || !tool.test(a)).map((a) => `${r.file}: ${a}`));
   for (const e of fw.excluded) out.push(`${e.file} is left out: ${e.reason}`);
   out.push(...assumptionsFor(extra));
   return out;

@@ -24,7 +24,7 @@ export const controlPortBlocked: Check = {
           key,
           location: locationOfRef(v.decidedBy, file),
           evidence: v.decidedBy?.text,
-          assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port' || e.option === 'listen_ipv6')),
+          assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port' || e.option === 'listen_ipv6'), family),
           data: { port: needs.listenPort, family: familyName(family), vsftpd: needs.config.file, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
         });
       }

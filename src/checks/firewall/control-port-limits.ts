@@ -20,7 +20,7 @@ export const controlPortNoRateLimit: Check = {
         const key = `${needs.config.file}/${family}/${needs.listenPort}/limit`;
         out.push(limiters.length
           ? { status: 'pass', messageId: 'pass', key, location: { ...limiters[0]!.location }, evidence: limiters[0]!.text, data: { port: needs.listenPort, family: familyName(family), rule: limiters[0]!.text } }
-          : { status: 'fail', messageId: 'fail', key, location: locationOfRef(v.decidedBy, file), evidence: v.decidedBy?.text, assumptions: modelAssumptions(inventory), data: { port: needs.listenPort, family: familyName(family), decidedBy: describeRef(v.decidedBy) } });
+          : { status: 'fail', messageId: 'fail', key, location: locationOfRef(v.decidedBy, file), evidence: v.decidedBy?.text, assumptions: modelAssumptions(inventory, [], family), data: { port: needs.listenPort, family: familyName(family), decidedBy: describeRef(v.decidedBy) } });
       }
     }
     return out;
@@ -51,7 +51,7 @@ export const controlPortAnySource: Check = {
           key,
           location: locationOfRef(v.decidedBy, file),
           evidence: v.decidedBy?.text,
-          assumptions: modelAssumptions(inventory),
+          assumptions: modelAssumptions(inventory, [], family),
           data: { port: needs.listenPort, family: familyName(family), verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
         });
       }

@@ -33,7 +33,7 @@ export const defaultAccept: Check = {
         key,
         location: locationOfRef(v.decidedBy, file),
         evidence: v.decidedBy?.text,
-        assumptions: modelAssumptions(inventory),
+        assumptions: modelAssumptions(inventory, [], family),
         data: { family: familyName(family), port, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
       });
     }

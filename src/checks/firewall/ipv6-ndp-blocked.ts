@@ -32,7 +32,7 @@ export const ipv6NdpBlocked: Check = {
         key,
         location: locationOfRef(r.decidedBy, file),
         evidence: r.decidedBy?.text,
-        assumptions: modelAssumptions(inventory),
+        assumptions: modelAssumptions(inventory, [], 'ipv6'),
         data: { vsftpd: needs.config.file, what, decidedBy: describeRef(r.decidedBy) },
       });
     }

@@ -31,7 +31,7 @@ export const outputDefaultAccept: Check = {
         key,
         location: locationOfRef(r.decidedBy, file),
         evidence: r.decidedBy?.text,
-        assumptions: modelAssumptions(inventory),
+        assumptions: modelAssumptions(inventory, [], family),
         data: { family: familyName(family), decidedBy: describeRef(r.decidedBy) },
       });
     }

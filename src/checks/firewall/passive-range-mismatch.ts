@@ -33,7 +33,7 @@ export const passiveRangeMismatch: Check = {
         const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
         const map: Span[] = fw.portMap(family).filter((s) => s.to > 1024);
         const isOpen = (s: Span) => s.verdict.verdict === 'open' || s.verdict.verdict === 'restricted';
-        const assumptions = modelAssumptions(inventory, needs.values.filter((e) => e.option.startsWith('pasv_')));
+        const assumptions = modelAssumptions(inventory, needs.values.filter((e) => e.option.startsWith('pasv_')), family);
         const pasv = needs.passive;
         const lo = pasv?.min ?? 1025;
         const hi = pasv?.max ?? 65535;

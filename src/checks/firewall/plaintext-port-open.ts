@@ -28,7 +28,7 @@ export const plaintextPortOpen: Check = {
           key,
           location: locationOfRef(v.decidedBy, file),
           evidence: v.decidedBy?.text,
-          assumptions: modelAssumptions(inventory, needs.values.filter((e) => ['listen_port', 'implicit_ssl', 'ssl_enable'].includes(e.option))),
+          assumptions: modelAssumptions(inventory, needs.values.filter((e) => ['listen_port', 'implicit_ssl', 'ssl_enable'].includes(e.option)), family),
           data: { family: familyName(family), listenPort: needs.listenPort, vsftpd: needs.config.file, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
         });
       }

@@ -32,7 +32,7 @@ export const unneededFtpPortOpen: Check = {
             key,
             location: locationOfRef(v.decidedBy, file),
             evidence: v.decidedBy?.text,
-            assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port')),
+            assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port'), family),
             data: { port, family: familyName(family), listenPort: needs.listenPort, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
           });
         }
