@@ -124,7 +124,7 @@ export async function runProbeBench() {
       }
       const suites = obs.tls.protocols.reduce((n, p) => n + p.suites.length, 0);
       const protocols = obs.tls.protocols.filter((p) => p.accepted).map((p) => p.protocol);
-      const ftpChecks = ['userBeforeTls', 'anonymousClear', 'anonymousTls', 'authSsl', 'protClear', 'dataTlsReuse', 'dataTlsNoReuse', 'pasv', 'epsv', 'ccc', 'site', 'stat'].filter((k) => obs.ftp?.[k] !== undefined).length;
+      const ftpChecks = ['userBeforeTls', 'clearAfterAuthTls', 'anonymousClear', 'anonymousTls', 'authSsl', 'protClear', 'dataTlsReuse', 'dataTlsNoReuse', 'pasv', 'epsv', 'ccc', 'site', 'stat'].filter((k) => obs.ftp?.[k] !== undefined).length;
       const sslscanRuns = [1, 2, 3].map(() => timed('sslscan', ['--no-colour', '--starttls-ftp', `127.0.0.1:${port}`], 120_000));
       const sslscan = { seconds: median(sslscanRuns.map((r) => r.seconds)), suites: sslscanSuites(sslscanRuns[0].out) };
       let testssl = null;

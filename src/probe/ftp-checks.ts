@@ -26,7 +26,7 @@ const MAX_DATA_BYTES = 1 << 20;
 /** See tryLogin: how long a successful anonymous PASS may take before we call it refused (upper bound). */
 const ANON_PASS_WINDOW_MS = 3000;
 /** …and the lower bound, whatever the measured round trip. */
-const ANON_PASS_MIN_WINDOW_MS = 400;
+const ANON_PASS_MIN_WINDOW_MS = 300;
 
 function exchange(command: string, r: FtpReply | null, error?: string): FtpExchange {
   return { command, code: r?.code ?? null, reply: r ? replyText(r) : (error ?? 'no reply') };
