@@ -92,6 +92,8 @@ describe('firewall checks, run directly', () => {
     const narrow = run('firewall.passive-range-mismatch', inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 40000:40049 -j ACCEPT')));
     expect(narrow).toMatchObject([{ status: 'fail', location: { line: 2 } }]);
     expect(String(narrow[0]!.data?.detail)).toMatch(/too narrow: 51 of vsftpd's 101 passive ports are closed \(40050-40100/);
+    const helper = run('firewall.passive-range-mismatch', inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT\n-A INPUT -p tcp --dport 990 -j ACCEPT')));
+    expect(String(helper[0]!.data?.detail)).toMatch(/rules\.v4:3 accepts RELATED traffic, but the FTP conntrack helper cannot read the encrypted PASV reply/);
     const wide = run('firewall.passive-range-mismatch', inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 1024:65535 -j ACCEPT')));
     expect(String(wide[0]!.data?.detail)).toMatch(/too wide: the firewall also opens 1024-39999, 40101-65535/);
     // Debian default: pasv_min_port=5001, max 0 -> 5001-65535.

@@ -1,5 +1,6 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import type { PortVerdict } from '../../firewall/reachability.js';
+import type { FirewallRule, FirewallRuleset } from '../../model/firewall.js';
 import { allNeeds, describeRef, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions } from './context.js';
 
 interface Span { from: number; to: number; verdict: PortVerdict }
@@ -56,7 +57,8 @@ export const passiveRangeMismatch: Check = {
         const closed = inRange.filter((s) => !isOpen(s));
         if (closed.length) {
           const total = closed.reduce((n, s) => n + Math.min(s.to, hi) - Math.max(s.from, lo) + 1, 0);
-          problems.push(`too narrow: ${total} of vsftpd's ${hi - lo + 1} passive ports are closed (${closed.slice(0, 5).map((s) => `${fmt(Math.max(s.from, lo), Math.min(s.to, hi))} by ${describeRef(s.verdict.decidedBy)}`).join('; ')}${closed.length > 5 ? '; ...' : ''}), so transfers fail whenever vsftpd picks one of them`);
+          const related = acceptsRelated(fw.rulesetsFor(family));
+          problems.push(`too narrow: ${total} of vsftpd's ${hi - lo + 1} passive ports are closed (${closed.slice(0, 5).map((s) => `${fmt(Math.max(s.from, lo), Math.min(s.to, hi))} by ${describeRef(s.verdict.decidedBy)}`).join('; ')}${closed.length > 5 ? '; ...' : ''}), so transfers fail whenever vsftpd picks one of them${related ? ` (${related.location.file}:${related.location.line} accepts RELATED traffic, but the FTP conntrack helper cannot read the encrypted PASV reply, so FTPS data connections are never RELATED)` : ''}`);
           where ??= closed[0]!.verdict;
         }
         const blocks = openBlocks(map.filter(isOpen));
@@ -96,6 +98,20 @@ export const passiveRangeMismatch: Check = {
     return out;
   },
 };
+
+/** An input rule that accepts ct state RELATED: the usual sign of relying on the FTP helper. */
+function acceptsRelated(rulesets: FirewallRuleset[]): FirewallRule | undefined {
+  for (const rs of rulesets) {
+    for (const t of rs.tables) {
+      for (const c of t.chains) {
+        if (c.base && c.base.hook !== 'input') continue;
+        const r = c.rules.find((x) => x.target.kind === 'accept' && x.conditions.some((k) => k.kind === 'ctstate' && !k.negate && k.states.includes('related')));
+        if (r) return r;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** Merge adjacent open spans into blocks (keeping the first span's verdict for reference). */
 function openBlocks(spans: Span[]): Span[] {
