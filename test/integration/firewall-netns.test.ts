@@ -81,6 +81,8 @@ function parseFile(file: string, text: string): { model: FirewallRuleset; diagno
 }
 
 const namespaces = new Set<string>();
+/** veth ends created in the root namespace (normally moved at once; deleted if a step failed). */
+const vethsInRoot = new Set<string>();
 const children = new Set<ChildProcess>();
 
 async function sh(args: string[], input?: string): Promise<{ ok: boolean; output: string }> {
@@ -108,6 +110,7 @@ async function makePair(i: number): Promise<{ server: string; client: string }> 
   namespaces.add(client);
   const a = `${tag}a${i}`;
   const b = `${tag}b${i}`;
+  vethsInRoot.add(a);
   await must(['ip', 'link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
   await must(['ip', 'link', 'set', a, 'netns', server]);
   await must(['ip', 'link', 'set', b, 'netns', client]);
@@ -398,6 +401,7 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     for (const ns of namespaces) await sh(['ip', 'netns', 'del', ns]);
+    for (const v of vethsInRoot) await sh(['ip', 'link', 'del', v]); // fails harmlessly once moved away
     rmSync(GEN_DIR, { recursive: true, force: true });
   });
 
