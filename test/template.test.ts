@@ -175,6 +175,36 @@ describe('generated firewall files, checked by the real loaders (invariant 4, sy
   });
 });
 
+describe('every line that matters in the other files sits under a comment', () => {
+  // Structural lines that carry no decision of their own.
+  const STRUCTURAL = /^\s*(\*filter|COMMIT|\}|table inet ftps_audit( \{)?|delete table inet ftps_audit|\[Definition\]|\[[a-z0-9-]+\]|chain (input|forward) \{|set [a-z0-9_]+ \{|type ipv4_addr|size \d+|flags (interval|dynamic)|timeout 1m|elements = .*|#!.*)$/;
+  /** Lines that matter without a comment right above them (structural lines skipped). */
+  const uncommented = (content: string): string[] => {
+    const lines = content.split('\n');
+    const bad: string[] = [];
+    lines.forEach((line, i) => {
+      if (line.trim() === '' || line.trim().startsWith('#') || STRUCTURAL.test(line)) return;
+      let j = i - 1;
+      while (j >= 0 && STRUCTURAL.test(lines[j]!)) j--;
+      if (!(j >= 0 && lines[j]!.trim().startsWith('#'))) bad.push(`${i + 1}: ${line}`);
+    });
+    return bad;
+  };
+  for (const flavor of VSFTPD_FLAVORS) {
+    it(`${flavor}: iptables, nftables, fail2ban, faillock and PAM files`, () => {
+      const files = generateSet(['iptables', 'nftables', 'fail2ban', 'faillock'], defaultOptions({ flavor, mode: 'both', allowFrom: ['192.0.2.0/24'] }));
+      expect(files.length).toBe(7);
+      for (const f of files) expect(uncommented(f.content), f.path).toEqual([]);
+    });
+  }
+  it('control: a rule whose comment is removed is caught', () => {
+    const v4 = generateSet(['iptables'], defaultOptions())[0]!.content;
+    const mutated = v4.replace(/^# Packets that belong to no known connection\.\n#.*\n/m, '');
+    expect(mutated).not.toBe(v4);
+    expect(uncommented(mutated)).toEqual([expect.stringContaining('--ctstate INVALID -j DROP')]);
+  });
+});
+
 describe('systemd files, checked by systemd-analyze verify', () => {
   const analyze = existsSync('/usr/bin/systemd-analyze');
   it.skipIf(!analyze)('the implicit unit and the OPENSSL_CONF drop-in (merged into a vsftpd unit) verify', () => {

@@ -324,7 +324,9 @@ function faillockFiles(opts: GenerateOptions, params: ResolvedParams): Generated
         confArg,
         flavorLabel: FLAVOR_LABEL[opts.flavor],
         ftpusers: rhel ? '/etc/vsftpd/ftpusers' : '/etc/ftpusers',
-        accountIncludes: rhel ? ['account\tinclude\tpassword-auth', 'session\tinclude\tpassword-auth'] : ['@include common-account', '@include common-session'],
+        accountIncludes: rhel
+          ? [{ what: 'account', line: 'account\tinclude\tpassword-auth' }, { what: 'session', line: 'session\tinclude\tpassword-auth' }]
+          : [{ what: 'account', line: '@include common-account' }, { what: 'session', line: '@include common-session' }],
       }),
       description: `PAM stack for vsftpd with pam_faillock (service ${opts.pamServiceName})`,
       mode: 0o644,
