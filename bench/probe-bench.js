@@ -127,12 +127,17 @@ export async function runProbeBench() {
       const ftpChecks = ['userBeforeTls', 'clearAfterAuthTls', 'anonymousClear', 'anonymousTls', 'authSsl', 'protClear', 'dataTlsReuse', 'dataTlsNoReuse', 'pasv', 'epsv', 'ccc', 'site', 'stat'].filter((k) => obs.ftp?.[k] !== undefined).length;
       const sslscanRuns = [1, 2, 3].map(() => timed('sslscan', ['--no-colour', '--starttls-ftp', `127.0.0.1:${port}`], 120_000));
       const sslscan = { seconds: median(sslscanRuns.map((r) => r.seconds)), suites: sslscanSuites(sslscanRuns[0].out) };
+      let nmap = null;
+      if (!process.env.BENCH_SKIP_NMAP) {
+        const runs = [1, 2, 3].map(() => timed('nmap', ['-sV', '--version-intensity', '0', `-p${port}`, '--script', 'ssl-enum-ciphers,ssl-cert', '127.0.0.1'], 120_000));
+        nmap = { seconds: median(runs.map((r) => r.seconds)), suites: runs[0].out.split('\n').filter((l) => /^\|\s+(TLS|SSL)_\w+ /.test(l)).length };
+      }
       let testssl = null;
       if (!process.env.BENCH_SKIP_TESTSSL) {
         const r = timed('testssl', ['--quiet', '--color', '0', '--starttls', 'ftp', `127.0.0.1:${port}`], 600_000);
         testssl = { seconds: r.seconds, protocolsOffered: testsslSuites(r.out), exit: r.status };
       }
-      side.push({ server: label, port, ours: { seconds: median(runs), connections: obs.tls.connections, suites, protocols, ftpChecks, reachability: obs.reachability }, sslscan, testssl });
+      side.push({ server: label, port, ours: { seconds: median(runs), connections: obs.tls.connections, suites, protocols, ftpChecks, reachability: obs.reachability }, sslscan, nmap, testssl });
     }
 
     // Scale: 50 loopback addresses × (explicit + implicit) = 100 endpoints, --concurrency 10.
@@ -168,6 +173,7 @@ export function printProbeBench(r) {
     const ts = s.testssl ? `${fmt(s.testssl.seconds, 1)} s (${(s.testssl.seconds / s.ours.seconds).toFixed(0)}× ours)` : 'skipped';
     console.log(`${s.server.padEnd(11)} | ${ours.padEnd(31)} | ${ssl.padEnd(18)} | ${ts}`);
     console.log(`            | vs sslscan: ${(s.ours.seconds / s.sslscan.seconds).toFixed(2)}× the time; protocols ${s.ours.protocols.join(', ')}`);
+    if (s.nmap) console.log(`            | nmap -sV ssl-enum-ciphers: ${fmt(s.nmap.seconds)} s, ${s.nmap.suites} suites`);
   }
   const sc = r.scale;
   console.log(`scale: ${sc.endpoints} endpoints (${sc.modes.explicit} explicit, ${sc.modes.implicit} implicit) with concurrency ${sc.concurrency}: ${fmt(sc.seconds, 2)} s, ${sc.ok} probed ok`);
