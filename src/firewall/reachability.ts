@@ -292,10 +292,12 @@ export class FirewallModel {
    * Judge one stage (one packet kind) for every atom of a world. Returns per-atom decision
    * codes (1 accept, 2 drop, 3 unknown) and deciders (rule id ≥ 0, policy -1-k).
    */
-  private runStage(p: CompiledPath, family: IpFamily, stage: Stage, world: World): { status: Uint8Array; decider: Int32Array } {
+  private runStage(p: CompiledPath, family: IpFamily, stage: Stage, world: World, slot?: number): { status: Uint8Array; decider: Int32Array } {
     const n = p.atoms.count;
-    const status = new Uint8Array(n);
-    const decider = new Int32Array(n).fill(NONE);
+    // computeVerdict runs thousands of stages: it lends reusable buffers (one per slot).
+    const { status, decider } = slot === undefined ? { status: new Uint8Array(n), decider: new Int32Array(n) } : this.scratch(p, slot);
+    status.fill(0);
+    decider.fill(NONE);
     let active = n;
     const paint = (spans: AtomSpans, code: number, who: number, returned?: number[]) => {
       for (let i = 0; i < spans.length; i += 2) {
@@ -419,6 +421,22 @@ export class FirewallModel {
     return this.policies[-1 - id];
   }
 
+  private readonly scratchBuffers = new WeakMap<CompiledPath, { status: Uint8Array; decider: Int32Array }[]>();
+
+  private scratch(p: CompiledPath, slot: number): { status: Uint8Array; decider: Int32Array } {
+    let list = this.scratchBuffers.get(p);
+    if (!list) {
+      list = [];
+      this.scratchBuffers.set(p, list);
+    }
+    let b = list[slot];
+    if (!b) {
+      b = { status: new Uint8Array(p.atoms.count), decider: new Int32Array(p.atoms.count) };
+      list[slot] = b;
+    }
+    return b;
+  }
+
   private readonly tables = new WeakMap<CompiledPath, { inToOut: Int32Array; sizeFraction: Float64Array }>();
 
   /** Per in-path atom: the out-path atom holding the same addresses, and its share of the space. */
@@ -466,9 +484,9 @@ export class FirewallModel {
     let unknownBy: number | undefined;
     const results: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array }[] = [];
     for (const world of pin.worlds) {
-      const s1 = this.runStage(pin, family, syn!, world);
-      const s2 = this.runStage(pout, family, reply!, world);
-      const s3 = this.runStage(pin, family, est!, world);
+      const s1 = this.runStage(pin, family, syn!, world, 0);
+      const s2 = this.runStage(pout, family, reply!, world, 1);
+      const s3 = this.runStage(pin, family, est!, world, 2);
       // Combine per peer atom of the in path; the out path has its own atoms.
       const { inToOut, sizeFraction } = this.atomTables(pin, pout);
       const n = pin.atoms.count;
