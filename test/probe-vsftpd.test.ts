@@ -8,7 +8,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProbeObservation, ProbeProtocol } from '../src/model/probe.js';
 import { probeEndpoint, type ProbeOptions } from '../src/probe/run.js';
 import { suiteByCode, suiteByOpensslName } from '../src/tls/suites.js';
@@ -244,7 +245,22 @@ describe.skipIf(skip !== undefined)('probe against real vsftpd', () => {
 
   it('pasv_address in 10/8: leak observed, only the target is ever connected to', async () => {
     const { port, host } = await vsftpd(['pasv_address=10.77.0.9']);
-    const o = await probeEndpoint({ host, port }, withLogin());
+    // Record every outgoing TCP connection the probe opens.
+    const hosts: string[] = [];
+    const real = net.connect;
+    const spy = vi.spyOn(net, 'connect').mockImplementation(((...args: Parameters<typeof net.connect>) => {
+      const a = args[0] as unknown;
+      hosts.push(typeof a === 'object' && a !== null ? String((a as { host?: string }).host) : String(args[1]));
+      return real(...args);
+    }) as typeof net.connect);
+    let o: ProbeObservation;
+    try {
+      o = await probeEndpoint({ host, port }, withLogin());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(hosts.length).toBeGreaterThan(10);
+    expect(new Set(hosts)).toEqual(new Set(['127.0.0.1']));
     expect(o.ftp!.pasv).toMatchObject({ address: '10.77.0.9', privateAddress: true, differsFromTarget: true });
     expect(o.ftp!.dataTlsReuse!.transferred).toBe(true);
   });
