@@ -45,9 +45,16 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
     return undefined;
   }
   const text = head.toString('utf8');
-  if (PEM.test(text)) return { kind: 'x509', by: 'content' };
-  if (IPTABLES_SAVE.test(text) || IPTABLES_POLICY.test(text) || IPTABLES_LIST_RULES.test(text)) return { kind: 'iptables-save', by: 'content' };
-  if (NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
+  // Each substring test is a necessary condition of the regex after it (a literal part every
+  // match contains), so the regex only runs on files that might match: most files fail fast.
+  if (text.includes('-----BEGIN ') && PEM.test(text)) return { kind: 'x509', by: 'content' };
+  if (
+    (text.includes('COMMIT') && IPTABLES_SAVE.test(text)) ||
+    ((text.includes(':INPUT ') || text.includes(':FORWARD ') || text.includes(':OUTPUT ')) && IPTABLES_POLICY.test(text)) ||
+    (text.includes('-P ') && IPTABLES_LIST_RULES.test(text))
+  )
+    return { kind: 'iptables-save', by: 'content' };
+  if ((text.includes('flush ruleset') || text.includes('table') || text.includes('#!')) && NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
   if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
   if (IPTABLES_CMD.test(text) || (IPTABLES_CMD_EMBEDDED.test(text) && !/(^|\/)(action|filter|jail)\.d\/|\.(md|rst|txt|html)$/i.test(relPath))) return { kind: 'iptables-script', by: 'content' };
   if (/(^|\/)pam\.d\//.test(relPath) && PAM.test(text)) return { kind: 'pam', by: 'content' };

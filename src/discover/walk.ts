@@ -51,6 +51,17 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     }
   }
   let capped = false;
+  // The walk's paths are normalised and absolute (path.resolve, path.join): below a
+  // normalised absolute cwd, reportPath() is the tail after "cwd/", got without
+  // path.relative's segment-by-segment work once per file.
+  const cwdPrefix = path.sep === '/' && path.isAbsolute(cwd) && path.normalize(cwd) === cwd && !cwd.endsWith('/') ? cwd + '/' : undefined;
+  const fileReportPath = (abs: string): string => {
+    if (cwdPrefix !== undefined && abs.startsWith(cwdPrefix)) {
+      const tail = abs.slice(cwdPrefix.length);
+      if (tail.length > 0 && !tail.startsWith('..')) return tail;
+    }
+    return reportPath(abs, cwd);
+  };
 
   const note = (level: Diagnostic['level'], code: string, abs: string, message: string): void => {
     diagnostics.push({ level, code, message, location: { file: reportPath(abs, cwd) } });
@@ -109,7 +120,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     const id = `${st.dev}:${st.ino}`;
     if (seenFiles.has(id)) return; // the same file reached through a symlink inside the tree
     seenFiles.add(id);
-    files.push({ absPath: abs, relPath: reportPath(abs, cwd) });
+    files.push({ absPath: abs, relPath: fileReportPath(abs) });
   };
 
   for (const root of roots) {

@@ -13,15 +13,41 @@ export function controlStatus(results: readonly Result[]): Status {
   return results.length > 0 ? 'pass' : 'not-applicable';
 }
 
+// Status flags of a set of results, folded in the order of CONTROL_PRECEDENCE.
+const HAS_FAIL = 1;
+const HAS_ERROR = 2;
+const HAS_NOT_EVALUATED = 4;
+const HAS_PASS = 8;
+const HAS_NOT_APPLICABLE = 16;
+const HAS_ANY = 32;
+const FLAG_OF: Record<Status, number> = { fail: HAS_FAIL, error: HAS_ERROR, 'not-evaluated': HAS_NOT_EVALUATED, pass: HAS_PASS, 'not-applicable': HAS_NOT_APPLICABLE };
+
+/** controlStatus() from folded flags: the same precedence, without keeping the results. */
+function statusOfFlags(flags: number): Status {
+  if (flags & HAS_FAIL) return 'fail';
+  if (flags & HAS_ERROR) return 'error';
+  if (flags & HAS_NOT_EVALUATED) return 'not-evaluated';
+  if (flags & HAS_PASS) return 'pass';
+  if (flags & HAS_NOT_APPLICABLE) return 'not-applicable';
+  return flags & HAS_ANY ? 'pass' : 'not-applicable';
+}
+
+function flagsOf(r: Result): number {
+  // A waived failure does not fail its control (it still makes the control non-empty).
+  return r.status === 'fail' && r.waived ? HAS_ANY : FLAG_OF[r.status] | HAS_ANY;
+}
+
 export function summarisePacks(packs: readonly Pack[] | readonly PackSummary[], results: readonly Result[]): PackSummary[] {
-  // Index results by control once: filtering all results per control was quadratic.
-  const byControl = new Map<string, Result[]>();
-  for (const r of results) {
-    for (const c of r.controls) {
+  // Results of one planned run share one controls array, so fold statuses per array first
+  // (one Map step per result) and spread them to the controls afterwards: a large tree has
+  // hundreds of thousands of results but only as many arrays as runs.
+  const byControls = new Map<readonly Result['controls'][number][], number>();
+  for (const r of results) byControls.set(r.controls, (byControls.get(r.controls) ?? 0) | flagsOf(r));
+  const byControl = new Map<string, number>();
+  for (const [controls, flags] of byControls) {
+    for (const c of controls) {
       const k = `${c.pack}\0${c.control}`;
-      let list = byControl.get(k);
-      if (!list) byControl.set(k, (list = []));
-      list.push(r);
+      byControl.set(k, (byControl.get(k) ?? 0) | flags);
     }
   }
   return packs.map((pack) => ({
@@ -30,7 +56,7 @@ export function summarisePacks(packs: readonly Pack[] | readonly PackSummary[], 
     version: pack.version,
     controls: pack.controls.map((c) => {
       const rules = c.rules.map((r) => (typeof r === 'string' ? r : r.id));
-      return { id: c.id, title: c.title, rules, status: rules.length === 0 ? ('no-rules' as const) : controlStatus(byControl.get(`${pack.id}\0${c.id}`) ?? []) };
+      return { id: c.id, title: c.title, rules, status: rules.length === 0 ? ('no-rules' as const) : statusOfFlags(byControl.get(`${pack.id}\0${c.id}`) ?? 0) };
     }),
   }));
 }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import type { Artifact } from '../model/artifact.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { InventoryModels, ScanSettings } from '../model/inventory.js';
@@ -18,6 +19,8 @@ const SNIFF_BYTES = 16 * 1024;
 
 /** The first byte offset that is not valid UTF-8, or -1. */
 function firstInvalidUtf8(buf: Buffer): number {
+  // buffer.isUtf8 (simdutf) answers the common case without building a decoder per file.
+  if (isUtf8(buf)) return -1;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(buf);
     return -1;
@@ -37,6 +40,10 @@ function firstInvalidUtf8(buf: Buffer): number {
     return good;
   }
 }
+
+// crypto.hash (Node ≥ 20.12) is the one-shot form, cheaper than createHash per file.
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'hex') => string }).hash;
+const sha256Hex = oneShot ? (b: Buffer) => oneShot('sha256', b, 'hex') : (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 
 function lineOfOffset(buf: Buffer, offset: number): number {
   let line = 1;
@@ -91,7 +98,7 @@ export async function collect(roots: string[], settings: ScanSettings, maxFileBy
       absPath: file.absPath,
       kind: found.kind,
       size: read.size,
-      sha256: createHash('sha256').update(content).digest('hex'),
+      sha256: sha256Hex(content),
       mode: read.mode & 0o7777,
       classifiedBy: found.by,
     };

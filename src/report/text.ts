@@ -29,6 +29,8 @@ const STATUS_LABEL: Record<Result['status'], string> = {
 };
 
 function indent(text: string, prefix: string): string {
+  // Most messages are one line: no split/map/join for them.
+  if (!text.includes('\n')) return prefix + text;
   return text
     .split('\n')
     .map((l) => prefix + l)
@@ -61,7 +63,12 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
 
   const shown = report.results.filter((r) => r.status !== 'not-applicable' && (opts.showPasses || r.status !== 'pass'));
   const groups = new Map<string, Result[]>();
-  for (const r of shown) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+  for (const r of shown) {
+    const key = groupKey(r);
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
   const kinds = new Map(report.artifacts.map((a) => [a.path, a.kind]));
   for (const [key, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     out.push(c.underline(key) + (kinds.has(key) ? c.gray(` (${kinds.get(key)})`) : ''));

@@ -32,10 +32,24 @@ export function describeSource(ev: EffectiveValue): string {
     : `not set in this file; vsftpd ${ev.flavor} build default`;
 }
 
+// Build defaults are shared objects (one per build and option, see parsers/vsftpd/config.ts),
+// so their words are built once per run and every result shares the same strings.
+const defaultAssumption = new WeakMap<EffectiveValue, string>();
+const defaultEvidence = new WeakMap<EffectiveValue, string>();
+
+function assumptionOf(ev: EffectiveValue): string {
+  let text = defaultAssumption.get(ev);
+  if (text === undefined) {
+    text = `vsftpd ${ev.flavor} build default ${ev.option}=${displayValue(ev)} (use --vsftpd-flavor if the server runs another build)`;
+    defaultAssumption.set(ev, text);
+  }
+  return text;
+}
+
 export function assumptionsFor(evs: EffectiveValue[]): string[] {
-  return evs
-    .filter((ev) => ev.source === 'default')
-    .map((ev) => `vsftpd ${ev.flavor} build default ${ev.option}=${displayValue(ev)} (use --vsftpd-flavor if the server runs another build)`);
+  const out: string[] = [];
+  for (const ev of evs) if (ev.source === 'default') out.push(assumptionOf(ev));
+  return out;
 }
 
 export function locationOf(config: VsftpdConfig, ev: EffectiveValue | undefined): Location {
@@ -44,5 +58,8 @@ export function locationOf(config: VsftpdConfig, ev: EffectiveValue | undefined)
 }
 
 export function evidenceOf(ev: EffectiveValue): string {
-  return ev.source === 'explicit' && ev.directive ? ev.directive.text : `${ev.option} not set (${ev.flavor} default: ${displayValue(ev)})`;
+  if (ev.source === 'explicit' && ev.directive) return ev.directive.text;
+  let text = defaultEvidence.get(ev);
+  if (text === undefined) defaultEvidence.set(ev, (text = `${ev.option} not set (${ev.flavor} default: ${displayValue(ev)})`));
+  return text;
 }

@@ -56,9 +56,35 @@ function display(expected: unknown, ev: EffectiveValue): string {
   return String(expected);
 }
 
+// A condition is judged against every file of a tree with the same rule data: normalise its
+// value (and list, and pattern) once per option type, not once per file.
+interface Prepared {
+  want: unknown;
+  list?: unknown[];
+  re?: RegExp;
+}
+const prepared = new WeakMap<Condition, Map<EffectiveValue['type'], Prepared>>();
+function prepare(c: Condition, ev: EffectiveValue): Prepared {
+  let byType = prepared.get(c);
+  if (!byType) prepared.set(c, (byType = new Map()));
+  let p = byType.get(ev.type);
+  if (!p) {
+    p = { want: normalise(c.value, ev) };
+    if (Array.isArray(c.value)) p.list = c.value.map((x) => normalise(x, ev));
+    byType.set(ev.type, p);
+  }
+  return p;
+}
+
+// Compiled on first use only, so a bad pattern fails exactly where it did before.
+function patternOf(c: Condition, p: Prepared): RegExp {
+  return (p.re ??= new RegExp(String(c.value)));
+}
+
 export function holds(c: Condition, ev: EffectiveValue): boolean {
   const v: VsftpdValue = ev.value;
-  const want = normalise(c.value, ev);
+  const p = prepare(c, ev);
+  const want = p.want;
   switch (c.op) {
     case 'eq':
       return v === want;
@@ -73,17 +99,17 @@ export function holds(c: Condition, ev: EffectiveValue): boolean {
     case 'gte':
       return typeof v === 'number' && v >= Number(want);
     case 'in':
-      return Array.isArray(c.value) && c.value.map((x) => normalise(x, ev)).includes(v);
+      return p.list !== undefined && p.list.includes(v);
     case 'notIn':
-      return Array.isArray(c.value) && !c.value.map((x) => normalise(x, ev)).includes(v);
+      return p.list !== undefined && !p.list.includes(v);
     case 'set':
       return v !== null && v !== '';
     case 'unset':
       return v === null || v === '';
     case 'matches':
-      return typeof v === 'string' && new RegExp(String(c.value)).test(v);
+      return typeof v === 'string' && patternOf(c, p).test(v);
     case 'notMatches':
-      return typeof v !== 'string' || !new RegExp(String(c.value)).test(v);
+      return typeof v !== 'string' || !patternOf(c, p).test(v);
     case 'masks': {
       // Every bit of the wanted mask must be set in the umask (027 masks group write, other all).
       const bits = Number(want);
@@ -93,28 +119,52 @@ export function holds(c: Condition, ev: EffectiveValue): boolean {
 }
 
 export function describeExpectation(c: Condition, ev: EffectiveValue): string {
+  // Only the words for c.op are built (this runs once per rule per file).
+  switch (c.op) {
+    case 'set':
+      return 'set';
+    case 'unset':
+      return 'unset';
+    case 'matches':
+      return `matching /${String(c.value)}/`;
+    case 'notMatches':
+      return `not matching /${String(c.value)}/`;
+  }
   const v = display(normalise(c.value, ev), ev);
-  const words: Record<Op, string> = {
-    eq: `= ${v}`,
-    ne: `≠ ${v}`,
-    lt: `< ${v}`,
-    lte: `≤ ${v}`,
-    gt: `> ${v}`,
-    gte: `≥ ${v}`,
-    in: `one of ${v}`,
-    notIn: `none of ${v}`,
-    set: 'set',
-    unset: 'unset',
-    matches: `matching /${String(c.value)}/`,
-    notMatches: `not matching /${String(c.value)}/`,
-    masks: `masking at least ${v}`,
-  };
-  return words[c.op];
+  switch (c.op) {
+    case 'eq':
+      return `= ${v}`;
+    case 'ne':
+      return `≠ ${v}`;
+    case 'lt':
+      return `< ${v}`;
+    case 'lte':
+      return `≤ ${v}`;
+    case 'gt':
+      return `> ${v}`;
+    case 'gte':
+      return `≥ ${v}`;
+    case 'in':
+      return `one of ${v}`;
+    case 'notIn':
+      return `none of ${v}`;
+    case 'masks':
+      return `masking at least ${v}`;
+  }
+}
+
+// The subject key of a parameter set ("opt1,opt2"): the same params object is judged
+// against every file of a tree, so join its option names once.
+const keyOfParams = new WeakMap<OptionParams, string>();
+function paramsKey(params: OptionParams): string {
+  let key = keyOfParams.get(params);
+  if (key === undefined) keyOfParams.set(params, (key = params.expect.map((c) => c.option).join(',')));
+  return key;
 }
 
 /** Judges one file against the params. Exported for checks that build on it. */
 export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckOutcome {
-  const key = params.expect.map((c) => c.option).join(',');
+  const key = paramsKey(params);
   if (params.flavors && !params.flavors.includes(config.flavor)) {
     return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }

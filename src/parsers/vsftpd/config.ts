@@ -117,25 +117,15 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   if (read.cut) issues.push(truncationIssue(read.cut, file));
   issues.push(...duplicateIssues(assignments));
 
-  const lastByOption = new Map<string, Assignment>();
-  for (const a of assignments) lastByOption.set(a.option, a);
-
-  // Rules ask for the same few options over and over (about 150 lookups per file): answer
-  // each option once. The config is immutable, so the cached value never goes stale.
-  const memo = new Map<string, EffectiveValue | undefined>();
-  const effective = (option: string): EffectiveValue | undefined => {
-    if (memo.has(option)) return memo.get(option);
-    const spec = optionSpec(flavor, option);
-    let value: EffectiveValue | undefined;
-    if (spec) {
-      const set = lastByOption.get(option);
-      value = set
-        ? { option, type: spec.type, value: set.value, source: 'explicit', flavor, directive: set.directive }
-        : { option, type: spec.type, value: spec.default, source: 'default', flavor };
-    }
-    memo.set(option, value);
-    return value;
-  };
+  // Rules ask for the same few options over and over (about 150 lookups per file): the
+  // explicit values are built once here (last occurrence wins), and a default is one shared
+  // object per build and option. The config is immutable, so nothing goes stale.
+  const explicit = new Map<string, EffectiveValue>();
+  for (const a of assignments) {
+    const spec = optionSpec(flavor, a.option);
+    if (spec) explicit.set(a.option, { option: a.option, type: spec.type, value: a.value, source: 'explicit', flavor, directive: a.directive });
+  }
+  const effective = (option: string): EffectiveValue | undefined => explicit.get(option) ?? defaultValue(flavor, option);
 
   // listen/listen_ipv6 matter only at startup, which a per-user file never takes part in.
   const listenBoth = role === 'main' ? listenBothIssue(effective, file, flavor) : undefined;
@@ -164,6 +154,23 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     effective,
   };
   return { config, diagnostics };
+}
+
+// A build default is the same fact in every file of that build: one object per build and
+// option, shared by all configs, so a tree of thousands of files does not allocate (and
+// keep) a copy per file, and describers can cache their words by identity.
+const DEFAULTS = new Map<VsftpdFlavor, Map<string, EffectiveValue | null>>();
+function defaultValue(flavor: VsftpdFlavor, option: string): EffectiveValue | undefined {
+  let byOption = DEFAULTS.get(flavor);
+  if (!byOption) DEFAULTS.set(flavor, (byOption = new Map()));
+  let ev = byOption.get(option);
+  if (ev === undefined) {
+    const spec = optionSpec(flavor, option);
+    // null: not an option of this build (remembered too, so the table is asked once).
+    ev = spec ? { option, type: spec.type, value: spec.default, source: 'default', flavor } : null;
+    byOption.set(option, ev);
+  }
+  return ev ?? undefined;
 }
 
 function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): VsftpdConfig['inlineWaivers'][number] | undefined {
