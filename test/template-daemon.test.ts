@@ -167,6 +167,22 @@ async function ftpsDialogue(opts: { port: number; implicit: boolean; ca: string;
   return replies;
 }
 
+/**
+ * useradd/chpasswd/userdel fail with "cannot lock /etc/passwd" while another process (another
+ * test file) holds the lock: retry a bounded number of times.
+ */
+function withPasswdLock<T>(fn: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (e) {
+      const msg = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message);
+      if (attempt >= 20 || !/lock/i.test(msg)) throw e;
+      execFileSync('sleep', ['0.25']);
+    }
+  }
+}
+
 const USER = `ftpsat${randomBytes(3).toString('hex')}`;
 const PASSWORD = `Tst-${randomBytes(9).toString('base64url')}9a`;
 const PAM_SERVICE = `ftps-audit-test-${randomBytes(3).toString('hex')}`;
@@ -199,9 +215,9 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
     mkdirSync(path.join(home, 'upload'), { recursive: true });
     chmodSync(path.join(work, 'home'), 0o755);
     chmodSync(home, 0o755);
-    execFileSync('useradd', ['-M', '-d', home, '-s', '/bin/sh', USER]);
+    withPasswdLock(() => execFileSync('useradd', ['-M', '-d', home, '-s', '/bin/sh', USER], { stdio: 'pipe' }));
     userCreated = true;
-    execFileSync('chpasswd', [], { input: `${USER}:${PASSWORD}\n` });
+    withPasswdLock(() => execFileSync('chpasswd', [], { input: `${USER}:${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] }));
     const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim());
     chownSync(path.join(home, 'upload'), uid, gid);
@@ -222,9 +238,9 @@ describe.skipIf(Boolean(missing))('generated set on the real daemons', () => {
     if (pamWritten) rmSync(`/etc/pam.d/${PAM_SERVICE}`, { force: true });
     if (userCreated) {
       try {
-        execFileSync('userdel', [USER]);
-      } catch {
-        // reported by the next run's useradd if it matters
+        withPasswdLock(() => execFileSync('userdel', [USER], { stdio: 'pipe' }));
+      } catch (e) {
+        console.warn(`[template-daemon] could not remove test user ${USER}: ${(e as Error).message}`);
       }
     }
     pki?.cleanup();
