@@ -581,28 +581,33 @@ export class FirewallModel {
   }
 
   /** Verdict for a new outbound connection (active-mode data: server port → client port). */
-  outbound(family: IpFamily, localPort: number, peerPort: number): PacketResult {
+  outbound(family: IpFamily, localPort: number, peerPort: number, q: { peer?: string; iface?: string; local?: string } = {}): PacketResult {
     const pout = this.path(family, 'out');
     const pin = this.path(family, 'in');
-    const world = pout.worlds[pout.worlds.length - 1]!;
+    const def = pout.worlds[pout.worlds.length - 1]!;
+    const world: World = { iface: q.iface ?? def.iface, local: q.local ? parseAddressRange(q.local)?.lo : def.local, label: [] };
+    // The server's SYN out, the client's SYN-ACK in, the server's ACK and data out.
     const stages: ['syn' | 'reply' | 'established', CompiledPath, Stage][] = [
       ['syn', pout, { direction: 'out', state: 'new', flags: ['syn'], localPort, peerPort }],
       ['reply', pin, { direction: 'in', state: 'established', flags: ['syn', 'ack'], localPort, peerPort }],
+      ['established', pout, { direction: 'out', state: 'established', flags: ['ack'], localPort, peerPort }],
     ];
+    const peer = q.peer ? parseAddressRange(q.peer)?.lo : undefined;
     let firstAccept: number | undefined;
     let unknown: PacketResult | undefined;
     for (const [name, p, st] of stages) {
       const r = this.runStage(p, family, st, world);
-      // Judge the typical destination: the atom of "any other" address (the last atom's start is rarely named).
+      // One peer: its atom. No peer: any destination blocked counts (active mode must reach every client).
+      const atoms = peer !== undefined ? [p.atoms.atomOf(peer)] : Array.from({ length: p.atoms.count }, (_, i) => i);
       let worst = 1;
       let who = NONE;
-      for (let a = 0; a < p.atoms.count; a++) {
+      for (const a of atoms) {
         if (r.status[a] === 2) { worst = 2; who = r.decider[a]!; break; }
         if (r.status[a] === 3 && worst === 1) { worst = 3; who = r.decider[a]!; }
       }
       if (worst === 2) return { decision: 'drop', decidedBy: this.ref(who, family), stage: name };
       if (worst === 3) unknown ??= { decision: 'unknown', decidedBy: this.ref(who, family), stage: name };
-      if (firstAccept === undefined) firstAccept = r.decider[0]!;
+      if (firstAccept === undefined) firstAccept = r.decider[atoms[0]!]!;
     }
     return unknown ?? { decision: 'accept', decidedBy: this.ref(firstAccept ?? NONE, family), stage: 'syn' };
   }

@@ -27,6 +27,8 @@ const PORTS = [20, 21, 22, 989, 990, 2121, 31337, 39999, 40000, 40049, 40050, 40
 const SERVER = { ipv4: '10.213.0.1', ipv6: 'fd13::1' } as const;
 const PEERS = { ipv4: ['10.213.0.2', '10.213.0.3'], ipv6: ['fd13::2', 'fd13::3'] } as const;
 const CONNECT_TIMEOUT_MS = 1200;
+const ACTIVE_CLIENT_PORT = 50000;
+const ACTIVE_SOURCE_PORTS = [20, 45000];
 const PARALLEL = 6;
 const tag = `fa${process.pid % 100000}`;
 
@@ -164,7 +166,7 @@ const out = {};
 for (const t of targets) {
   let done = false;
   const finish = (ok) => { if (done) return; done = true; out[t.key] = ok; s.destroy(); if (--left === 0) { console.log(JSON.stringify(out)); process.exit(0); } };
-  const s = net.connect({ host: t.host, port: t.port, localAddress: t.src });
+  const s = net.connect({ host: t.host, port: t.port, localAddress: t.src, ...(t.localPort ? { localPort: t.localPort } : {}) });
   s.setTimeout(timeout, () => finish(false));
   s.on('data', (d) => finish(String(d).startsWith('220')));
   s.on('error', () => finish(false));
@@ -172,8 +174,8 @@ for (const t of targets) {
 }
 `;
 
-async function startListener(ns: string): Promise<ChildProcess> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, ...PORTS.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startListener(ns: string, ports: number[] = PORTS): Promise<ChildProcess> {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, ...ports.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`listener in ${ns} did not start`)), 10_000);
@@ -239,6 +241,19 @@ async function runCase(i: number, file: string): Promise<CaseResult> {
   } finally {
     listener.kill('SIGKILL');
     children.delete(listener);
+  }
+  // Active mode: the server connects out, from port 20 or an unprivileged port, to a client port.
+  const clientListener = await startListener(client, [ACTIVE_CLIENT_PORT]);
+  try {
+    const targets: { key: string; host: string; port: number; src: string; localPort: number }[] = [];
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (const peer of PEERS[family]) for (const lp of ACTIVE_SOURCE_PORTS) targets.push({ key: `out ${keyOf(family, lp, peer)}`, host: peer, port: ACTIVE_CLIENT_PORT, src: SERVER[family], localPort: lp });
+    }
+    const out = await must(['ip', 'netns', 'exec', server, process.execPath, '-e', CLIENT, String(CONNECT_TIMEOUT_MS), JSON.stringify(targets)]);
+    for (const [k, v] of Object.entries(JSON.parse(out.trim().split('\n').pop()!) as Record<string, boolean>)) result.kernel.set(k, v);
+  } finally {
+    clientListener.kill('SIGKILL');
+    children.delete(clientListener);
   }
   return result;
 }
@@ -445,7 +460,23 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
         }
       }
     }
-    expect(compared).toBe(PORTS.length * 4);
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (const peer of PEERS[family]) {
+        for (const lp of ACTIVE_SOURCE_PORTS) {
+          const kernel = r.kernel.get(`out ${keyOf(family, lp, peer)}`);
+          let ours = model.outbound(family, lp, ACTIVE_CLIENT_PORT, { peer, iface: 'eth0', local: SERVER[family] });
+          if (family === 'ipv6' && ours.decision === 'accept') {
+            const nd = model.neighbourDiscovery({ peer, iface: 'eth0', local: SERVER.ipv6 });
+            if (nd.decision !== 'accept') ours = nd;
+          }
+          compared++;
+          if (ours.decision === 'unknown' || (ours.decision === 'accept') !== kernel) {
+            mismatches.push(`outbound ${family} from tcp/${lp} to ${peer}:${ACTIVE_CLIENT_PORT}: kernel ${kernel ? 'connected' : 'blocked'}, model ${ours.decision} (${ours.stage} ${ours.decidedBy?.location.line ?? ''} ${ours.decidedBy?.text ?? ''})`);
+          }
+        }
+      }
+    }
+    expect(compared).toBe(PORTS.length * 4 + 8);
     expect(mismatches).toEqual([]);
   });
 
@@ -473,6 +504,11 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
         if (k.startsWith('ipv6')) { if (v) v6open++; else v6blocked++; }
       }
     }
+    let outOpen = 0;
+    let outBlocked = 0;
+    for (const r of results.values()) for (const [k, v] of r.kernel) if (k.startsWith('out ')) { if (v) outOpen++; else outBlocked++; }
+    console.log(`firewall-netns: outbound (active mode) ${outOpen} connected, ${outBlocked} blocked`);
+    expect(outBlocked).toBeGreaterThan(10);
     const refused = [...results.values()].reduce((n, r) => n + (r.failedLines?.length ?? 0), 0);
     console.log(`firewall-netns: ${refused} script commands refused by iptables, and by the parser on the same lines`);
     expect(refused).toBeGreaterThan(3);
