@@ -96,6 +96,19 @@ describe('Heartbleed (CVE-2014-0160) against scripted vulnerable and patched ser
   });
 });
 
+describe('CCS injection (CVE-2014-0224) against scripted vulnerable and patched servers', () => {
+  for (const variant of ['vulnerable', 'patched'] as const) {
+    it(`${variant} server → ${variant === 'vulnerable' ? 'vulnerable' : 'not-vulnerable'}`, async () => {
+      const srv = await startScriptedTls({ mode: 'explicit', versions: [0x0301, 0x0302, 0x0303], suites: [RSA_AES128], certDer: cert, ccs: variant });
+      servers.push(srv);
+      const tls = await scanTls({ endpoint: { host: '127.0.0.1', port: srv.port }, mode: 'explicit', hostname: 'scripted.test', timeoutMs: 1500, parallel: 4, clientRenegotiation: false });
+      expect(tls.ccsInjection?.protocol).toBe('TLSv1.2');
+      expect(tls.ccsInjection?.verdict).toBe(variant === 'vulnerable' ? 'vulnerable' : 'not-vulnerable');
+      expect(srv.ccsSeen).toEqual([variant]);
+    });
+  }
+});
+
 describe('hostile servers: a clean verdict within the bounds, other targets unaffected', () => {
   const cases: [HostileBehaviour, RegExp][] = [
     ['silent', /^silent$/],

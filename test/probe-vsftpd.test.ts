@@ -144,6 +144,9 @@ describe.skipIf(skip !== undefined)('probe against real vsftpd', () => {
     expect(sslv3.evidence.trailingText).toMatch(/500 OOPS/);
     expect(o.tls!.leakedErrors.some((e) => /SSL routines/.test(e))).toBe(true);
     expect(o.tls!.fallbackScsv).toBe('enforced');
+    // OpenSSL 3: no heartbeat extension; an early ChangeCipherSpec is refused at once.
+    expect(o.tls!.heartbleed).toMatchObject({ protocol: 'TLSv1.2', verdict: 'no-heartbeat' });
+    expect(o.tls!.ccsInjection).toMatchObject({ protocol: 'TLSv1.2', verdict: 'not-vulnerable' });
     expect(o.ftp!.userBeforeTls!.code).toBe(530);
     expect(o.ftp!.anonymousClear!.allowed).toBe(false);
     expect(o.ftp!.login!.succeeded).toBe(true);

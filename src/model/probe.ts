@@ -94,8 +94,10 @@ export interface TlsObservation {
   /** Client-initiated renegotiation over a completed handshake (tls.connect), per protocol. */
   clientRenegotiation: { protocol: ProbeProtocol; allowed: boolean; detail: string }[];
   certificates: CertificateChainObservation[];
-  /** CVE-2014-0160, tested on the highest accepted protocol from TLS 1.0 to 1.2. CCS injection is not covered. */
+  /** CVE-2014-0160, tested on the highest accepted protocol from TLS 1.0 to 1.2. */
   heartbleed?: { protocol: ProbeProtocol; verdict: 'vulnerable' | 'not-vulnerable' | 'no-heartbeat' | 'inconclusive'; evidence: string };
+  /** CVE-2014-0224 (early ChangeCipherSpec), tested on the highest accepted protocol from SSLv3 to TLS 1.2. */
+  ccsInjection?: { protocol: ProbeProtocol; verdict: 'vulnerable' | 'not-vulnerable' | 'inconclusive'; evidence: string };
   /** OpenSSL-style error strings the server sent in clear text after refusing a hello. */
   leakedErrors: string[];
   /** Hand-built hellos sent and connections opened for the TLS part. */

@@ -10,6 +10,7 @@ import { fullHandshake, nodeVersionOf, peerChainDer, tryClientRenegotiation } fr
 import { isBusyText, openTlsReady, retryWhileBusy, SetupError, type Endpoint, type FtpsMode } from './transport.js';
 import { groupName, OFFERED_GROUPS, OFFERED_GROUPS_TLS12 } from './groups.js';
 import { checkHeartbleed } from './heartbleed.js';
+import { checkCcsInjection } from './ccs-injection.js';
 
 export interface TlsScanOptions {
   endpoint: Endpoint;
@@ -310,6 +311,15 @@ export async function scanTls(opts: TlsScanOptions): Promise<TlsObservation> {
       heartbleed = { protocol: hbProto.protocol, ...r };
     })());
   }
+  let ccsInjection: TlsObservation['ccsInjection'];
+  const ccsProto = [...accepted].reverse().find((p) => p.protocol !== 'TLSv1.3' && p.protocol !== 'SSLv2');
+  if (ccsProto) {
+    tasks.push((async () => {
+      run.connections++;
+      const r = await checkCcsInjection(opts.endpoint, opts.mode, ccsProto.protocol as 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2', ccsProto.suites.map((s) => s.code), opts.sni, opts.timeoutMs);
+      ccsInjection = { protocol: ccsProto.protocol, ...r };
+    })());
+  }
   await Promise.all(tasks);
   clientRenegotiation.sort((a, b) => ORDER.indexOf(a.protocol) - ORDER.indexOf(b.protocol));
   return {
@@ -321,6 +331,7 @@ export async function scanTls(opts: TlsScanOptions): Promise<TlsObservation> {
     clientRenegotiation,
     certificates,
     ...(heartbleed ? { heartbleed } : {}),
+    ...(ccsInjection ? { ccsInjection } : {}),
     leakedErrors: leakedErrorStrings(protocols.map((p) => p.evidence.trailingText)),
     connections: run.connections,
   };

@@ -132,6 +132,12 @@ export interface ScriptedTlsOptions {
    * 'patched' discards it silently (RFC 6520 §4).
    */
   heartbeat?: 'vulnerable' | 'patched';
+  /**
+   * Early ChangeCipherSpec (CVE-2014-0224): 'vulnerable' accepts it silently and then fails the
+   * MAC of the next record (bad_record_mac), as OpenSSL before 1.0.1h did; 'patched' answers
+   * unexpected_message at once.
+   */
+  ccs?: 'vulnerable' | 'patched';
 }
 
 export interface ScriptedTlsServer extends RunningServer {
@@ -139,6 +145,8 @@ export interface ScriptedTlsServer extends RunningServer {
   acceptedSsl2: number[][];
   /** payload_length of every heartbeat request received. */
   heartbeats: number[];
+  /** One entry per early ChangeCipherSpec received. */
+  ccsSeen: string[];
 }
 
 /**
@@ -150,6 +158,7 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
   const accepted: AcceptedHello[] = [];
   const acceptedSsl2: number[][] = [];
   const heartbeats: number[] = [];
+  const ccsSeen: string[] = [];
   const refuse = (s: net.Socket, version: number, alert: number, why: string): void => {
     s.write(Buffer.concat([Buffer.from([21]), u16(version >= 0x0300 ? version : 0x0301), u16(2), Buffer.from([2, alert])]));
     s.end(`500 OOPS: error:0A0000C1:SSL routines::${why}\r\n`);
@@ -222,7 +231,8 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
         Buffer.from([14]), u24(0),
       ]);
       sendFlight(s, version, flight);
-      if (o.heartbeat) {
+      if (o.heartbeat || o.ccs) {
+        let switched = false;
         let buf = Buffer.alloc(0);
         s.on('data', (d: Buffer) => {
           buf = Buffer.concat([buf, d]);
@@ -230,6 +240,13 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
             const type = buf[0]!;
             const body = buf.subarray(5, 5 + buf.readUInt16BE(3));
             buf = buf.subarray(5 + body.length);
+            if (type === 20 && o.ccs) {
+              ccsSeen.push(o.ccs);
+              if (o.ccs === 'patched') { s.end(Buffer.from([21, version >> 8, version & 0xff, 0, 2, 2, 10])); return; }
+              switched = true;
+              continue;
+            }
+            if (type === 22 && switched) { s.end(Buffer.from([21, version >> 8, version & 0xff, 0, 2, 2, 20])); return; }
             if (type !== 24 || body[0] !== 1) continue;
             const claimed = body.readUInt16BE(1);
             heartbeats.push(claimed);
@@ -247,7 +264,7 @@ export async function startScriptedTls(o: ScriptedTlsOptions): Promise<ScriptedT
     if (o.mode === 'explicit') ftpFront(s, onHello);
     else onHello(s, Buffer.alloc(0));
   });
-  return Object.assign(srv, { accepted, acceptedSsl2, heartbeats });
+  return Object.assign(srv, { accepted, acceptedSsl2, heartbeats, ccsSeen });
 }
 
 export type HostileBehaviour =

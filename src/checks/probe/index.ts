@@ -8,7 +8,7 @@ import {
   dataSessionReuse, pasvAddressLeak, siteExposed, versionDisclosed, clearFallback,
 } from './ftp.js';
 import { configVsLive } from './config-vs-live.js';
-import { heartbleed } from './heartbleed.js';
+import { ccsInjection, heartbleed } from './heartbleed.js';
 
 /** Checks for the probe target (live observations); the engine finds them by name. */
 export const checks: Check[] = [
@@ -18,5 +18,5 @@ export const checks: Check[] = [
   certUntrusted, certHostname, certValidity, certWeakKey,
   credentialsInClear, anonymousInClear, anonymousAccess, clearDataChannel, dataSessionReuse, dataChannelMatchesControl,
   pasvAddressLeak, authSsl, cccAccepted, siteExposed, versionDisclosed,
-  configVsLive, heartbleed, clearFallback,
+  configVsLive, heartbleed, ccsInjection, clearFallback,
 ];
