@@ -249,6 +249,7 @@ describe('template command (library side)', () => {
     expect(() => buildTemplate({ kind: 'vsftpd', pasvAddress: 'ftp.example.com' })).toThrow(/IPv4 literal/);
     expect(() => buildTemplate({ kind: 'bogus' })).toThrow(TemplateUsageError);
     expect(() => buildTemplate({ kind: 'vsftpd', ftpUser: ['bad name'] })).toThrow(/not an account name/);
+    expect(() => buildTemplate({ kind: 'vsftpd', mode: 'both', listenPort: 990 })).toThrow(/cannot listen on 990/);
   });
 
   it('--out-dir refuses to overwrite without --force, then overwrites with it', () => {

@@ -3,6 +3,7 @@ import { C, citeLine, type Cites } from './citations.js';
 import { cipherListProblems, tls12CipherList, tls13Suites } from './ciphers.js';
 import { formatUmask, type ResolvedParams } from './pack-params.js';
 import type { GenerateOptions, PackId, PortRange } from './types.js';
+import { TemplateUsageError } from './validate.js';
 
 /** One vsftpd.conf line with the reason it is there. */
 export interface HardenedSetting {
@@ -45,8 +46,12 @@ export function instancesFor(opts: Pick<GenerateOptions, 'mode' | 'listenPort' |
   const { mode, pasvRange } = opts;
   if (mode === 'explicit') return [{ role: 'explicit', port: opts.listenPort ?? DEFAULT_EXPLICIT_PORT, pasv: pasvRange }];
   if (mode === 'implicit') return [{ role: 'implicit', port: opts.listenPort ?? DEFAULT_IMPLICIT_PORT, pasv: pasvRange }];
+  const explicitPort = opts.listenPort ?? DEFAULT_EXPLICIT_PORT;
+  if (explicitPort === DEFAULT_IMPLICIT_PORT) {
+    throw new TemplateUsageError(`mode both: the explicit daemon cannot listen on ${DEFAULT_IMPLICIT_PORT}, the implicit one does (--listen-port sets the explicit port)`);
+  }
   return [
-    { role: 'explicit', port: opts.listenPort ?? DEFAULT_EXPLICIT_PORT, pasv: pasvRange },
+    { role: 'explicit', port: explicitPort, pasv: pasvRange },
     { role: 'implicit', port: DEFAULT_IMPLICIT_PORT, pasv: pasvRange },
   ];
 }
