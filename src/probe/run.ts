@@ -28,6 +28,9 @@ export interface ProbeOptions {
   skipClientRenegotiation?: boolean;
 }
 
+/** A target's whole probe may take at most this many times --timeout. */
+export const OVERALL_TIMEOUT_FACTOR = 12;
+
 export type ProgressFn = (done: number, total: number, last: ProbeObservation) => void;
 
 /** Probe every target with bounded concurrency; the order of the result follows the input. */
@@ -54,11 +57,24 @@ export async function probeEndpoint(target: ProbeTarget, opts: ProbeOptions): Pr
     requestedMode: opts.mode, detectedMode: null, modeMismatch: false, reachability: 'ok',
     transcript: [], durationMs: 0, notes: [],
   };
+  // Every read is bounded already; this is the backstop for the sum of them on one target.
+  const overallMs = opts.timeoutMs * OVERALL_TIMEOUT_FACTOR;
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<'overrun'>((resolve) => { timer = setTimeout(() => resolve('overrun'), overallMs); });
   try {
-    await probeInto(obs, target, opts);
+    const r = await Promise.race([probeInto(obs, target, opts).then(() => 'done' as const), overrun]);
+    if (r === 'overrun') {
+      const snapshot = structuredClone(obs);
+      snapshot.notes.push(`probe stopped after ${overallMs} ms (${OVERALL_TIMEOUT_FACTOR} × --timeout); results may be partial`);
+      if (snapshot.reachability === 'ok') snapshot.detail = 'probe exceeded its overall time bound';
+      snapshot.durationMs = Date.now() - started;
+      return snapshot;
+    }
   } catch (err) {
     obs.reachability = 'error';
     obs.detail = `probe failed: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    clearTimeout(timer);
   }
   obs.durationMs = Date.now() - started;
   return obs;
