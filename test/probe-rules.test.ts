@@ -128,4 +128,13 @@ describe.skipIf(skip !== undefined)('probe rules on real observations', () => {
     expect(tls1.location).toMatchObject({ file: expect.stringMatching(/vsftpd\.conf$/), line: 3, endpoint: permissiveObs.endpoint });
     expect(tls1.evidence).toMatch(/ssl_tlsv1=NO[\s\S]*TLSv1.0 accepted/);
   });
+
+  it('mode mismatch is judged (pci-dss 4.2.1) when a mode was asked for', async () => {
+    const asked = await judged({ ...strictObs, requestedMode: 'implicit', modeMismatch: true });
+    const r = asked.results.find((x) => x.ruleId === 'probe/mode-mismatch')!;
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/expected to speak implicit FTPS but speaks explicit/);
+    expect(r.controls.map((c) => `${c.pack}:${c.control}`)).toContain('pci-dss:4.2.1');
+    expect(statuses(strict, 'probe/mode-mismatch')).toEqual(['not-applicable']);
+  });
 });
