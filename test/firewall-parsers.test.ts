@@ -225,3 +225,13 @@ describe('iptables -S (list-rules) output', () => {
     expect(model.familyReason).toMatch(/iptables -S output/);
   });
 });
+
+describe('nft chain statement order', () => {
+  it('accepts the policy before the type line, and ; between rules on one line', () => {
+    const { model } = parseNftables('p.nft', 'table inet f {\n chain input {\n  policy drop;\n  type filter hook input priority 0;\n  tcp dport 22 accept; tcp dport 21 accept\n }\n}\n');
+    expect(model.loadErrors).toEqual([]);
+    const input = model.tables[0]!.chains[0]!;
+    expect(input.base).toMatchObject({ policy: 'drop', policyLocation: { line: 3 } });
+    expect(input.rules).toHaveLength(2);
+  });
+});

@@ -130,11 +130,19 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
   const parseChainBody = (st: TableState, chain: FirewallChain) => {
     // at '{'
     pos++;
+    let pendingPolicy: { policy: 'accept' | 'drop'; token: Token } | undefined;
     for (;;) {
       skipSeparators();
       const t = at();
       if (!t) { fail(tokens[tokens.length - 1], `chain ${chain.name}: missing '}'`); return; }
-      if (t.kind === '}') { pos++; return; }
+      if (t.kind === '}') {
+        pos++;
+        if (pendingPolicy) {
+          if (!chain.base) fail(pendingPolicy.token, `chain ${chain.name}: policy on a chain without a hook`);
+          else { chain.base.policy = pendingPolicy.policy; chain.base.policyLocation = loc(pendingPolicy.token); }
+        }
+        return;
+      }
       if (t.kind === 'word' && t.text === 'type') {
         const stmt = readStatement();
         parseBaseSpec(chain, stmt);
@@ -143,8 +151,9 @@ export function parseNftables(file: string, text: string): { model: FirewallRule
       if (t.kind === 'word' && t.text === 'policy') {
         const stmt = readStatement();
         const p = stmt[1]?.text;
-        if (!chain.base) { fail(t, `chain ${chain.name}: policy on a chain without a hook`); continue; }
         if (p !== 'accept' && p !== 'drop') { fail(t, `chain ${chain.name}: bad policy ${p ?? ''}`); continue; }
+        // "policy drop;" may come before the "type ... hook ..." line.
+        if (!chain.base) { pendingPolicy = { policy: p, token: t }; continue; }
         chain.base.policy = p;
         chain.base.policyLocation = loc(t);
         continue;
