@@ -378,6 +378,14 @@ export class FirewallModel {
         case 'nfproto': v = c.family === family; break;
         case 'sport': v = tcp && inPorts(c.ranges, inbound ? stage.peerPort : stage.localPort); break;
         case 'dport': v = tcp && inPorts(c.ranges, inbound ? stage.localPort : stage.peerPort); break;
+        case 'addrtype': {
+          // Route types, as the kernel's fib lookup gives them: the server's own address is
+          // LOCAL (not UNICAST, which is a route to another host); a remote client's is UNICAST.
+          const localSide = (c.side === 'dst') === inbound;
+          const classes = localSide ? ['local'] : ['unicast'];
+          v = c.types.some((t) => classes.includes(t));
+          break;
+        }
         case 'icmptype': v = c.protocol === proto && stage.icmpType !== undefined && c.types.includes(stage.icmpType); break;
         case 'iif': v = inbound ? c.names.some((nm) => ifaceMatches(nm, world.iface)) : false; break;
         case 'oif': v = inbound ? false : c.names.some((nm) => ifaceMatches(nm, world.iface)); break;

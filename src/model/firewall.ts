@@ -50,6 +50,8 @@ export type Condition =
   | { kind: 'recent'; negate: boolean; mode: 'set' | 'rcheck' | 'update' | 'remove'; text: string }
   /** ICMP/ICMPv6 message type (normalised: 'neighbour-solicitation', 'neighbour-advertisement', or the type as written). */
   | { kind: 'icmptype'; negate: boolean; protocol: 'icmp' | 'icmpv6'; types: string[] }
+  /** `-m addrtype --src-type/--dst-type`, nft `fib saddr/daddr type`: address classes (local, unicast...). */
+  | { kind: 'addrtype'; negate: boolean; side: 'src' | 'dst'; types: string[] }
   /** The rule is only in the ruleset's other family (nft `meta nfproto ipv6` in an inet table). */
   | { kind: 'nfproto'; negate: boolean; family: IpFamily }
   /** Something we parse but do not model: its truth value is unknown. */

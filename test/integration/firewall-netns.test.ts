@@ -440,7 +440,8 @@ describe.skipIf(!avail.ok)('firewall reachability model agrees with the kernel (
       expect(r.diagnostics.filter((d) => d.level === 'error' || d.code === 'iptables/command-fails')).toEqual([]);
     }
     expect(r.loaderCheck.ok, r.loaderCheck.output).toBe(true);
-    expect(r.ruleset.unsupported).toEqual([]);
+    // Unmodelled constructs (DNAT, MASQUERADE...) may exist, but none may leave a verdict
+    // here undecided: an 'unknown' decision counts as a mismatch below.
     const model = new FirewallModel([r.ruleset]);
     const mismatches: string[] = [];
     let compared = 0;

@@ -314,6 +314,19 @@ export function parseCommandArgs(argv: string[], family: IpFamily): ParsedComman
         }
         cmd.conditions.push({ kind: 'unknown', text: swallowModuleOption(a) });
         break;
+      case '--src-type': case '--dst-type': {
+        if (currentModule !== 'addrtype') { cmd.errors.push(`unknown option "${a}"`); break; }
+        const v = next() ?? '';
+        cmd.conditions.push({ kind: 'addrtype', negate: takeNegate(), side: a === '--src-type' ? 'src' : 'dst', types: v.split(',').map((x) => x.toLowerCase()) });
+        break;
+      }
+      case '--limit-iface-in': case '--limit-iface-out':
+        if (currentModule === 'addrtype') {
+          cmd.conditions.push({ kind: 'unknown', text: `-m addrtype ${a}` });
+          break;
+        }
+        cmd.errors.push(`unknown option "${a}"`);
+        break;
       case '--src-range': case '--dst-range': {
         const v = next() ?? '';
         const r = parseAddressRange(v);
@@ -362,7 +375,7 @@ export function parseCommandArgs(argv: string[], family: IpFamily): ParsedComman
   // Modules loaded with no option still restrict (e.g. -m state with nothing is an error in
   // iptables; -m set without --match-set likewise); only the modelled ones are validated.
   for (const m of modules) {
-    if (!['tcp', 'udp', 'multiport', 'state', 'conntrack', 'comment', 'limit', 'hashlimit', 'connlimit', 'recent', 'helper', 'iprange', 'icmp', 'icmp6', 'icmpv6'].includes(m)
+    if (!['tcp', 'udp', 'multiport', 'state', 'conntrack', 'comment', 'limit', 'hashlimit', 'connlimit', 'recent', 'helper', 'iprange', 'icmp', 'icmp6', 'icmpv6', 'addrtype'].includes(m)
       && !cmd.conditions.some((c) => c.kind === 'unknown' && c.text.includes(`-m ${m}`))) {
       cmd.conditions.push({ kind: 'unknown', text: `-m ${m}` });
     }

@@ -323,6 +323,17 @@ export function parseNftRule(tokens: Token[], ctx: RuleContext): ParsedNftRule {
         } else if (word() === 'code') { pos++; readValue(); }
         break;
       }
+      case 'fib': {
+        // fib saddr|daddr type <class>: the address class of the packet's source or destination.
+        const side = word();
+        if ((side === 'saddr' || side === 'daddr') && peek(1)?.text === 'type') {
+          pos += 2;
+          const v = readValue();
+          if (v) { out.conditions.push({ kind: 'addrtype', negate: v.negate, side: side === 'saddr' ? 'src' : 'dst', types: v.elements }); break; }
+        }
+        unknownUntilStarter('fib');
+        break;
+      }
       case 'limit': {
         const parts = ['limit'];
         let over = false;
