@@ -64,18 +64,22 @@ function toResult(run: PlannedRun, outcome: CheckOutcome): Result {
   const message = template
     ? formatMessage(template, outcome.data)
     : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
-  const result: Result = {
-    ruleId: run.rule.id,
-    status: outcome.status,
-    severity: outcome.severity ?? run.severity,
-    message,
-    controls: run.controls,
-    remediation: run.rule.remediation,
-    fingerprint: fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant),
-  };
-  if (outcome.location) result.location = outcome.location;
-  if (outcome.evidence !== undefined) result.evidence = outcome.evidence;
-  if (outcome.assumptions?.length) result.assumptions = outcome.assumptions;
+  const severity = outcome.severity ?? run.severity;
+  const fingerprint = fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant);
+  const { location, evidence, assumptions } = outcome;
+  // The usual shapes as one literal each (same keys, same order as adding them one by one):
+  // properties added after a literal go to a separate property array, an extra object per
+  // result that a large tree keeps hundreds of thousands of.
+  if (location && evidence !== undefined) {
+    if (assumptions?.length) {
+      return { ruleId: run.rule.id, status: outcome.status, severity, message, controls: run.controls, remediation: run.rule.remediation, fingerprint, location, evidence, assumptions };
+    }
+    return { ruleId: run.rule.id, status: outcome.status, severity, message, controls: run.controls, remediation: run.rule.remediation, fingerprint, location, evidence };
+  }
+  const result: Result = { ruleId: run.rule.id, status: outcome.status, severity, message, controls: run.controls, remediation: run.rule.remediation, fingerprint };
+  if (location) result.location = location;
+  if (evidence !== undefined) result.evidence = evidence;
+  if (assumptions?.length) result.assumptions = assumptions;
   return result;
 }
 

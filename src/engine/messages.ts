@@ -8,13 +8,17 @@ const compiled = new Map<string, Compiled>();
 function compile(template: string): Compiled {
   const parts = template.split(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/);
   if (parts.length === 1) return () => template;
+  // join, not +=: a message is kept for the whole run (hundreds of thousands on a large
+  // tree), and += leaves a tree of concatenated pieces where join gives one flat string.
   return (data) => {
-    let out = parts[0];
+    const out: string[] = new Array(parts.length);
+    out[0] = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
       const name = parts[i];
-      out += (data && name in data ? String(data[name]) : `{{${name}}}`) + parts[i + 1];
+      out[i] = data && name in data ? String(data[name]) : `{{${name}}}`;
+      out[i + 1] = parts[i + 1];
     }
-    return out;
+    return out.join('');
   };
 }
 
