@@ -164,20 +164,26 @@ function paramsKey(params: OptionParams): string {
 
 /** Judges one file against the params. Exported for checks that build on it. */
 export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckOutcome {
+  // Runs once per rule per file (hundreds of thousands of times on a large tree): plain
+  // loops and no intermediate arrays of records; the words are the same as ever.
   const key = paramsKey(params);
   if (params.flavors && !params.flavors.includes(config.flavor)) {
     return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }
-  const seen: EffectiveValue[] = [];
+  const all: EffectiveValue[] = [];
   for (const cond of params.when ?? []) {
     const ev = config.effective(cond.option);
     if (!ev || !holds(cond, ev)) {
       return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
-    seen.push(ev);
+    all.push(ev);
   }
-  const judged: { cond: Condition; ev: EffectiveValue; ok: boolean }[] = [];
-  for (const cond of params.expect) {
+  const expect = params.expect;
+  const firstJudged = all.length;
+  let firstOk = -1;
+  let firstFailed = -1;
+  for (let i = 0; i < expect.length; i++) {
+    const cond = expect[i];
     const ev = config.effective(cond.option);
     if (!ev) {
       return {
@@ -188,27 +194,49 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
         data: { reason: `${cond.option} is not an option of the vsftpd ${config.flavor} build`, flavor: config.flavor, file: config.file, option: cond.option },
       };
     }
-    judged.push({ cond, ev, ok: holds(cond, ev) });
+    all.push(ev);
+    if (holds(cond, ev)) {
+      if (firstOk < 0) firstOk = i;
+    } else if (firstFailed < 0) firstFailed = i;
   }
-  const pass = (params.mode ?? 'all') === 'all' ? judged.every((j) => j.ok) : judged.some((j) => j.ok);
+  const pass = (params.mode ?? 'all') === 'all' ? firstFailed < 0 : firstOk >= 0;
   // The subject of the message: the first failing expectation, or the first one on a pass.
-  const focus = (pass ? judged.find((j) => j.ok) : judged.find((j) => !j.ok)) ?? judged[0];
-  const all = [...seen, ...judged.map((j) => j.ev)];
+  const at = pass ? firstOk : firstFailed;
+  const focusIndex = at < 0 ? 0 : at;
+  const focusCond = expect[focusIndex];
+  const focusEv = all[firstJudged + focusIndex];
+  const focusValue = displayValue(focusEv);
+  let evidence: string;
+  let values: string;
+  if (expect.length === 1) {
+    evidence = evidenceOf(focusEv);
+    values = `${focusEv.option}=${focusValue}`;
+  } else {
+    const evidences: string[] = [];
+    const pairs: string[] = [];
+    for (let i = firstJudged; i < all.length; i++) {
+      const ev = all[i];
+      evidences.push(evidenceOf(ev));
+      pairs.push(`${ev.option}=${displayValue(ev)}`);
+    }
+    evidence = evidences.join('\n');
+    values = pairs.join(', ');
+  }
   return {
     status: pass ? 'pass' : 'fail',
     messageId: pass ? 'pass' : 'fail',
     key,
-    location: locationOf(config, focus.ev),
-    evidence: judged.map((j) => evidenceOf(j.ev)).join('\n'),
+    location: locationOf(config, focusEv),
+    evidence,
     assumptions: assumptionsFor(all),
     data: {
-      option: focus.ev.option,
-      value: displayValue(focus.ev),
-      expected: describeExpectation(focus.cond, focus.ev),
-      source: describeSource(focus.ev),
+      option: focusEv.option,
+      value: focusValue,
+      expected: describeExpectation(focusCond, focusEv),
+      source: describeSource(focusEv),
       flavor: config.flavor,
       file: config.file,
-      values: judged.map((j) => `${j.ev.option}=${displayValue(j.ev)}`).join(', '),
+      values,
     },
   };
 }
