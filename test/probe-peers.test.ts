@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeObservation } from '../src/model/probe.js';
 import { probeEndpoint } from '../src/probe/run.js';
+import { defaultSettings, judge, loadRuleSet } from '../src/pipeline/scan.js';
 import { scanTls } from '../src/probe/tls-scan.js';
 import { suiteByIanaName, suiteByOpensslName } from '../src/tls/suites.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
@@ -179,5 +180,51 @@ describe('client-initiated renegotiation agrees with openssl s_client', () => {
     const v12 = v.clientRenegotiation.find((r) => r.protocol === 'TLSv1.2')!;
     expect(v12.allowed).toBe(await sClientRenegotiates(vport, true));
     expect(v12.allowed).toBe(false);
+  });
+});
+
+describe('a suite the server picks but cannot serve does not hide the others (gnutls-serv, DHE without parameters)', () => {
+  let proc: ChildProcess | undefined;
+  let dir = '';
+  afterAll(() => {
+    if (proc?.pid && proc.exitCode === null) process.kill(proc.pid, 'SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  function gnutlsHandshake(port: number, priority: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const p = execFile('gnutls-cli', ['--insecure', '--priority', priority, '-p', String(port), '127.0.0.1'], { timeout: 8000 }, (_e, out) => resolve(/Handshake was completed/.test(out)));
+      p.stdin?.end();
+    });
+  }
+  it('finds every RSA and ECDHE_RSA suite gnutls lists for the priority, none of the broken DHE ones, and the weak secp192r1 group', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gnutls-split-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/k.pem`, '-out', `${dir}/c.pem`, '-days', '30', '-subj', '/CN=split.test'], { stdio: 'ignore' });
+    const priority = 'NORMAL:-VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP192R1:+GROUP-SECP256R1';
+    const port = await freePort();
+    proc = spawn('gnutls-serv', ['--priority', priority, '--x509certfile', `${dir}/c.pem`, '--x509keyfile', `${dir}/k.pem`, '-p', String(port)], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Reference: the suites gnutls itself lists for this priority with RSA authentication…
+    const listed = execFileSync('gnutls-cli', ['-l', '--priority', priority]).toString().split('\n')
+      .map((l) => /^(TLS_\S+)\s+0x([0-9a-f]{2}), 0x([0-9a-f]{2})\s+TLS1\.[0-2]/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
+      .filter((m) => /^TLS_(RSA|ECDHE_RSA|DHE_RSA)_/.test(m[1]!)).map((m) => ({ name: m[1]!, code: parseInt(m[2]! + m[3]!, 16) }));
+    // …of which the DHE ones cannot complete (no FFDHE group, no parameters): gnutls-cli agrees.
+    expect(await gnutlsHandshake(port, 'NONE:+VERS-TLS1.2:+CIPHER-ALL:+MAC-ALL:+DHE-RSA:+SIGN-ALL:+GROUP-ALL:+COMP-NULL')).toBe(false);
+    expect(await gnutlsHandshake(port, 'NONE:+VERS-TLS1.2:+CIPHER-ALL:+MAC-ALL:+ECDHE-RSA:+SIGN-ALL:+GROUP-ALL:+COMP-NULL')).toBe(true);
+    const expected = new Set(listed.filter((x) => !x.name.startsWith('TLS_DHE_')).map((x) => x.code));
+    const tls = await scanTls({ endpoint: { host: '127.0.0.1', port }, mode: 'implicit', hostname: 'split.test', timeoutMs: 2000, parallel: 4, clientRenegotiation: false });
+    const p12 = tls.protocols.find((p) => p.protocol === 'TLSv1.2')!;
+    expect(new Set(p12.suites.map((x) => x.code))).toEqual(expected);
+    expect(p12.incomplete).toBeUndefined();
+    expect(tls.groups.sort()).toEqual(['secp192r1', 'secp256r1']);
+    // Judged through the engine, the weak group is a finding.
+    const obs: ProbeObservation = { endpoint: `ftps://127.0.0.1:${port}`, host: '127.0.0.1', port, requestedMode: 'auto', detectedMode: 'implicit', modeMismatch: false, reachability: 'ok', tls, transcript: [], durationMs: 0, notes: [] };
+    const report = await judge({ settings: defaultSettings(), artifacts: [], models: { probe: [obs] }, diagnostics: [] }, await loadRuleSet(), { command: 'probe', args: [], targets: [obs.endpoint] });
+    const g = report.results.find((r) => r.ruleId === 'probe/weak-key-exchange-group')!;
+    expect(g.status).toBe('fail');
+    expect(g.message).toMatch(/secp192r1/);
   });
 });

@@ -85,7 +85,7 @@ describe.skipIf(skip !== undefined)('probe rules on real observations', () => {
   }
 
   it('both pass where both servers behave: fallback SCSV, secure renegotiation, TLS 1.2, compression, certificate trust/name with --ca-file', () => {
-    for (const r of ['probe/fallback-scsv-not-enforced', 'probe/secure-renegotiation-missing', 'probe/tls12-not-supported', 'probe/tls-compression', 'probe/certificate-untrusted', 'probe/certificate-hostname-mismatch', 'probe/certificate-validity', 'probe/ccc-accepted', 'probe/endpoint-unreachable', 'probe/data-channel-differs', 'probe/heartbleed', 'probe/ccs-injection', 'probe/cleartext-fallback']) {
+    for (const r of ['probe/fallback-scsv-not-enforced', 'probe/secure-renegotiation-missing', 'probe/tls12-not-supported', 'probe/tls-compression', 'probe/certificate-untrusted', 'probe/certificate-hostname-mismatch', 'probe/certificate-validity', 'probe/ccc-accepted', 'probe/endpoint-unreachable', 'probe/data-channel-differs', 'probe/heartbleed', 'probe/ccs-injection', 'probe/cleartext-fallback', 'probe/weak-key-exchange-group']) {
       expect(statuses(strict, r), r).toEqual(['pass']);
       expect(statuses(permissive, r), r).toEqual(['pass']);
     }

@@ -124,34 +124,70 @@ function isRefusal(o: Outcome, protocol: ProbeProtocol): boolean {
   return false;
 }
 
-/** Enumerate one protocol: offer every suite left, remove the one chosen, repeat. */
-async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtocol, 'SSLv2'>): Promise<{ obs: ProtocolObservation; certs: Buffer[] }> {
-  let remaining = universe(protocol);
-  const suites: SuiteObservation[] = [];
-  let first: Outcome | null = null;
-  let secureRenegotiation: boolean | null = null;
-  let certs: Buffer[] = [];
-  let incomplete: string | undefined;
+/**
+ * Alerts that mean "nothing you offered is acceptable" for the whole offer. Any other alert
+ * (internal_error, illegal_parameter, …) may come from one suite the server picks but cannot
+ * serve (e.g. DHE without parameters): then the offer is split in halves and each half is
+ * enumerated on its own, so one broken suite cannot hide the others.
+ */
+const WHOLE_OFFER_REFUSED = new Set([40, 70, 71, 86]);
+/** Extra hellos the halving may spend per protocol. */
+const SPLIT_BUDGET = 64;
+
+interface Enumeration {
+  suites: SuiteObservation[];
+  first: Outcome | null;
+  /** The first ServerHello for this protocol: the evidence of acceptance. */
+  firstAccepted: Outcome | null;
+  last: Outcome | null;
+  secureRenegotiation: boolean | null;
+  certs: Buffer[];
+  incomplete?: string;
+  budget: number;
+}
+
+async function enumerateSet(run: HelloRunner, protocol: Exclude<ProbeProtocol, 'SSLv2'>, offer: number[], e: Enumeration): Promise<void> {
+  let remaining = offer;
   const bound = remaining.length + LOOP_MARGIN;
-  let last: Outcome | null = null;
   for (let i = 0; i < bound && remaining.length > 0; i++) {
     const groups = protocol === 'TLSv1.3' ? OFFERED_GROUPS : OFFERED_GROUPS_TLS12;
     const o = await run.hello({ protocol, suites: remaining, groups, x25519Share: true, secureRenegotiation: true }, protocol !== 'TLSv1.3');
-    if (!first) first = o;
-    last = o;
-    if (o.kind !== 'server-hello' || o.protocol !== protocol) break;
-    if (!remaining.includes(o.suite)) {
-      incomplete = `server chose ${suiteName(o.suite)}, which was not offered`;
-      break;
+    if (!e.first) e.first = o;
+    e.last = o;
+    if (o.kind === 'alert' && !WHOLE_OFFER_REFUSED.has(o.description) && remaining.length > 1 && e.budget >= 2) {
+      e.budget -= 2;
+      const half = Math.ceil(remaining.length / 2);
+      await enumerateSet(run, protocol, remaining.slice(0, half), e);
+      await enumerateSet(run, protocol, remaining.slice(half), e);
+      return;
     }
-    if (secureRenegotiation === null && protocol !== 'TLSv1.3') secureRenegotiation = o.secureRenegotiation;
-    if (certs.length === 0 && o.certificates.length) certs = o.certificates;
+    if (o.kind === 'alert' && !WHOLE_OFFER_REFUSED.has(o.description) && remaining.length > 1) {
+      e.incomplete ??= `enumeration stopped: ${describeOutcome(o)} with ${remaining.length} suites left untested (split budget spent)`;
+      return;
+    }
+    if (o.kind !== 'server-hello' || o.protocol !== protocol) return;
+    if (!remaining.includes(o.suite)) {
+      e.incomplete ??= `server chose ${suiteName(o.suite)}, which was not offered`;
+      return;
+    }
+    if (e.secureRenegotiation === null && protocol !== 'TLSv1.3') e.secureRenegotiation = o.secureRenegotiation;
+    if (e.certs.length === 0 && o.certificates.length) e.certs = o.certificates;
     const s: SuiteObservation = { code: o.suite, name: suiteName(o.suite) };
     if (o.keyExchange?.kind === 'dhe') s.dhBits = o.keyExchange.primeBits;
     if (o.keyExchange?.kind === 'ecdhe') s.ecdheGroup = groupName(o.keyExchange.group);
-    suites.push(s);
+    e.suites.push(s);
+    e.firstAccepted ??= o;
     remaining = remaining.filter((c) => c !== o.suite);
   }
+}
+
+/** Enumerate one protocol: offer every suite left, remove the one chosen, repeat. */
+async function enumerateProtocol(run: HelloRunner, protocol: Exclude<ProbeProtocol, 'SSLv2'>): Promise<{ obs: ProtocolObservation; certs: Buffer[] }> {
+  const e: Enumeration = { suites: [], first: null, firstAccepted: null, last: null, secureRenegotiation: null, certs: [], budget: SPLIT_BUDGET };
+  await enumerateSet(run, protocol, universe(protocol), e);
+  const { suites, last, secureRenegotiation, certs } = e;
+  const first = e.firstAccepted ?? e.first;
+  let incomplete = e.incomplete;
   const accepted = suites.length > 0;
   const evidence = { answer: first ? describeOutcome(first) : 'not tried', trailingText: first ? trailingOf(first) : undefined };
   // Only an alert, clear text, a plain close or a lower-version ServerHello is a refusal;

@@ -1,6 +1,7 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import type { ProtocolObservation, SuiteObservation } from '../../model/probe.js';
 import { suiteByCode, sslv2CipherKindByCode, type Weakness } from '../../tls/suites.js';
+import { groupByName } from '../../tls/groups.js';
 import { at, hasObservations, noTlsReason, notEvaluated, numberParam, observations, stringList } from './common.js';
 
 const DEFAULT_WEAK: Weakness[] = ['null-encryption', 'anonymous', 'export', 'rc4', 'rc2', 'des', '3des', 'idea', 'low-bits', 'md5'];
@@ -118,6 +119,30 @@ export const weakDh: Check = {
         status: smallest < min ? 'fail' : 'pass', messageId: smallest < min ? 'fail' : 'pass',
         data: { endpoint: o.endpoint, bits: smallest, min }, location: at(o),
         evidence: dhe.map((x) => `${x.p} ${x.s.name}: ServerKeyExchange prime ${x.s.dhBits} bits`).join('\n'), key: `${o.endpoint}#dh`,
+      });
+    }
+    return out;
+  },
+};
+
+/** Key-exchange groups under 112-bit strength or deprecated for TLS (RFC 8422 binary and small curves). */
+export const weakGroups: Check = {
+  name: 'probe.weak-key-exchange-groups',
+  target: 'probe',
+  description: 'The server agrees to (EC)DHE groups below 112-bit security or deprecated for TLS.',
+  appliesTo: hasObservations,
+  run: ({ inventory }) => {
+    const out: CheckOutcome[] = [];
+    for (const o of observations(inventory)) {
+      const why = noTlsReason(o);
+      if (why) { out.push(notEvaluated(o, 'groups', why)); continue; }
+      const names = new Set([...o.tls!.groups, ...o.tls!.protocols.flatMap((p) => p.suites.map((s) => s.ecdheGroup).filter((g): g is string => Boolean(g)))]);
+      if (names.size === 0) { out.push({ status: 'not-applicable', messageId: 'notApplicable', data: { endpoint: o.endpoint }, location: at(o), key: `${o.endpoint}#groups` }); continue; }
+      const bad = [...names].filter((n) => { const g = groupByName(n); return g !== undefined && (g.deprecated || (g.securityBits > 0 && g.securityBits < 112)); });
+      out.push({
+        status: bad.length ? 'fail' : 'pass', messageId: bad.length ? 'fail' : 'pass',
+        data: { endpoint: o.endpoint, groups: [...names].join(', '), weak: bad.join(', ') }, location: at(o),
+        evidence: `groups chosen by the server (${o.tls!.groupsSource}): ${[...names].join(', ')}`, key: `${o.endpoint}#groups`,
       });
     }
     return out;
