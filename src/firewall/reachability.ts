@@ -346,13 +346,17 @@ export class FirewallModel {
       }
     };
     const everything: AtomSpans = [0, n - 1];
-    p.bases.forEach((b, k) => {
+    let ran = false;
+    p.bases.forEach((b) => {
       if (b.spec.type === 'nat' && stage.state !== 'new') return;
       // Atoms accepted by an earlier base chain go on through this one.
-      for (let a = 0; a < n; a++) if (status[a] === 1) { status[a] = 0; active++; }
+      if (ran) for (let a = 0; a < n; a++) if (status[a] === 1) { status[a] = 0; active++; }
+      ran = true;
       const returned: number[] = [];
       evalChain(b.chain, everything, returned, 0, b.spec.type === 'nat');
       restore(returned);
+      // `active` counts undecided atoms exactly here (returned ones were restored).
+      if (active === 0) return;
       const policyId = -1 - (b as BaseInvocation & { policyId?: number }).policyId!;
       for (let a = 0; a < n; a++) {
         if (status[a] !== 0) continue;
@@ -361,7 +365,7 @@ export class FirewallModel {
       }
     });
     // No base chain at all: the kernel accepts.
-    for (let a = 0; a < n; a++) if (status[a] === 0) status[a] = 1;
+    if (active > 0) for (let a = 0; a < n; a++) if (status[a] === 0) status[a] = 1;
     return { status, decider };
   }
 
@@ -491,15 +495,15 @@ export class FirewallModel {
     let best: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array } | undefined;
     let unknownBy: number | undefined;
     const results: { kind: 'all' | 'some' | 'none'; world: World; accepted: Uint8Array; deciders: Int32Array }[] = [];
-    for (const world of pin.worlds) {
+    for (const [w, world] of pin.worlds.entries()) {
       const s1 = this.runStage(pin, family, syn!, world, 0);
       const s2 = this.runStage(pout, family, reply!, world, 1);
       const s3 = this.runStage(pin, family, est!, world, 2);
       // Combine per peer atom of the in path; the out path has its own atoms.
       const { inToOut, sizeFraction } = this.atomTables(pin, pout);
       const n = pin.atoms.count;
-      const accepted = new Uint8Array(n);
-      const deciders = new Int32Array(n);
+      // Reused per world: only this call reads them, and every element is written below.
+      const { status: accepted, decider: deciders } = this.scratch(pin, 3 + w);
       // "Any source" means most of the address space: a blocklist of a few addresses does not
       // make a port restricted, an allowlist does.
       let acceptedFraction = 0;
