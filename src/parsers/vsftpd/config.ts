@@ -90,13 +90,16 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     }
 
     const split = splitSetting(line.bytes);
-    const directive: VsftpdDirective = {
-      name: bytesToText(split.name),
-      rawValue: split.value === undefined ? undefined : bytesToText(split.value),
-      text: bytesToText(line.bytes),
-      location: loc(line, split.nameStart),
-    };
-    if (split.valueStart !== undefined) directive.valueColumn = byteIndexToColumn(line.bytes, split.valueStart);
+    const name = bytesToText(split.name);
+    const rawValue = split.value === undefined ? undefined : bytesToText(split.value);
+    const text = bytesToText(line.bytes);
+    const location = loc(line, split.nameStart);
+    // One literal per shape (same keys, same order): a key added afterwards would cost every
+    // directive a separate property array, and a large tree keeps all directives.
+    const directive: VsftpdDirective =
+      split.valueStart !== undefined
+        ? { name, rawValue, text, location, valueColumn: byteIndexToColumn(line.bytes, split.valueStart) }
+        : { name, rawValue, text, location };
     directives.push(directive);
     for (const w of pendingWaivers) inlineWaivers.push({ ...w, appliesToLine: line.lineNo });
     pendingWaivers = [];
