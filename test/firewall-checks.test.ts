@@ -80,6 +80,10 @@ describe('firewall checks, run directly', () => {
     expect(statuses(run('firewall.plaintext-port-open-implicit-only', inventory(IMPLICIT, v4(HARDENED))))).toEqual(['pass']);
     // implicit_ssl without ssl_enable is ignored by vsftpd: not an implicit-only server.
     expect(statuses(run('firewall.plaintext-port-open-implicit-only', inventory('listen=YES\nimplicit_ssl=YES\nlisten_port=990\n', v4(HARDENED))))).toEqual(['not-applicable']);
+    // Explicit FTPS on 21 beside implicit on 990 (two configs, one host): 21 is meant to be open.
+    const both = inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 21,990 -j ACCEPT'));
+    both.models.vsftpd!.push(buildConfig(Buffer.from('listen=YES\nssl_enable=YES\nlisten_port=21\npasv_min_port=40000\npasv_max_port=40100\n'), 'etc/vsftpd-explicit.conf', 'debian').config);
+    expect(statuses(run('firewall.plaintext-port-open-implicit-only', both))).toEqual(['not-applicable']);
   });
 
   it('firewall.unneeded-ftp-port-open', () => {

@@ -25,7 +25,7 @@ import { TestPki, type Issued } from './helpers/pki.js';
  *   and vsftpd-implicit.conf implicit on 990; the rule judges the implicit config alone and
  *   calls 21 "plaintext", although the explicit daemon on 21 forces TLS for every login.
  */
-const KNOWN_RULE_FALSE_POSITIVES: { ruleId: string; mode: TlsMode }[] = [{ ruleId: 'firewall/plaintext-port-open-implicit-only', mode: 'both' }];
+const KNOWN_RULE_FALSE_POSITIVES: { ruleId: string; mode: TlsMode }[] = [];
 
 const CERT_PATH = '/etc/ssl/certs/vsftpd.pem';
 const KEY_PATH = '/etc/ssl/private/vsftpd.key';

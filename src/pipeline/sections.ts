@@ -6,6 +6,7 @@ import type { Inventory } from '../model/inventory.js';
  */
 const providers: Record<string, () => Promise<(inv: Inventory) => unknown[]>> = {
   certificates: async () => (await import('../checks/x509/inventory.js')).certificateInventory,
+  firewallExposure: async () => (await import('../checks/firewall/exposure.js')).firewallExposure,
 };
 
 export async function inventorySections(inv: Inventory): Promise<Record<string, unknown[]>> {
