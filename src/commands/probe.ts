@@ -26,7 +26,7 @@ export interface ProbeFlags {
 export default class Probe extends Command {
   static override summary = 'Probe live FTPS servers: TLS versions, suites, certificates and FTP-level policy, judged by the packs.';
   static override description =
-    'Connects to each HOST[:PORT] (default ports 21 and 990), detects explicit vs implicit FTPS, enumerates protocols and cipher suites with hand-built ClientHellos (SSLv2 to TLS 1.3), and checks what the FTP server really does: USER before AUTH TLS, anonymous access, PROT C with a real transfer, data-channel TLS and session reuse, PASV address, AUTH SSL, CCC, SITE, version disclosure. Only the given targets are ever contacted. Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage error or no target could be probed.';
+    'Connects to each HOST[:PORT] (default ports 21 and 990), detects explicit vs implicit FTPS, enumerates protocols, cipher suites and groups with hand-built ClientHellos (SSLv2 to TLS 1.3), tests fallback SCSV, compression, renegotiation, DH size, Heartbleed and CCS injection, verifies the served certificate, and checks what the FTP server really does: USER before AUTH TLS, anonymous access, PROT C with a real transfer, data-channel TLS and session reuse, PASV address, clear-text fallback after AUTH TLS, AUTH SSL, CCC, SITE, version disclosure. Only the given targets are ever contacted. Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage error or no target could be probed.';
   static override examples = [
     '<%= config.bin %> probe ftp.example.org',
     '<%= config.bin %> probe 10.0.0.5:2121 10.0.0.5:990 --hostname ftp.example.org --ca-file corp-ca.pem',
