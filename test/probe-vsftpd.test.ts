@@ -318,4 +318,14 @@ describe.skipIf(skip !== undefined)('probe against real vsftpd', () => {
     expect(o.tls!.protocols.filter((p) => p.accepted).map((p) => `${p.protocol}:${p.suites.length}`)).toEqual(['TLSv1.2:1', 'TLSv1.3:3']);
     expect(o.ftp!.login!.succeeded).toBe(true);
   });
+
+  it('PASV refused (cmds_denied=PASV): data checks fall back to EPSV', async () => {
+    // vsftpd has no EPSV-only switch; refusing PASV through cmds_denied leaves EPSV working.
+    const { port, host } = await vsftpd(['cmds_denied=PASV']);
+    const o = await probeEndpoint({ host, port }, withLogin());
+    const d = o.ftp!.dataTlsReuse!;
+    expect(d.exchanges.map((e) => e.command)).toEqual(['PASV', 'EPSV', 'LIST', '(transfer completion)']);
+    expect(d.transferred).toBe(true);
+    expect(o.ftp!.pasv).toBeUndefined();
+  });
 });

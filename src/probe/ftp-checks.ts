@@ -122,9 +122,16 @@ async function listOver(s: Session, ep: Endpoint, attempt: string, dataTls: fals
   const obs: DataChannelObservation = { attempt, transferred: false, bytes: 0, exchanges };
   const pasv = await s.cmd('PASV');
   exchanges.push(pasv.ex);
-  const addr = pasv.r?.code === 227 ? parsePasv(pasv.r) : null;
+  let addr: { port: number } | null = pasv.r?.code === 227 ? parsePasv(pasv.r) : null;
   if (!addr) {
-    obs.error = 'no usable PASV reply';
+    // IPv6 targets and servers with PASV disabled: EPSV names only a port (RFC 2428).
+    const epsv = await s.cmd('EPSV');
+    exchanges.push(epsv.ex);
+    const port = epsv.r?.code === 229 ? parseEpsv(epsv.r) : null;
+    if (port) addr = { port };
+  }
+  if (!addr) {
+    obs.error = 'no usable PASV or EPSV reply';
     return obs;
   }
   let data: BoundedConnection;
