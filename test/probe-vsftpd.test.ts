@@ -29,7 +29,7 @@ const BASE = (cert: string, key: string): string[] => [
 
 interface Started { port: number; host: string }
 
-async function vsftpd(extra: string[]): Promise<Started> {
+async function vsftpd(extra: string[], host = '127.0.0.1'): Promise<Started> {
   const cert = path.join(work, 'cert.pem');
   const key = path.join(work, 'key.pem');
   const lines = [...BASE(cert, key), ...extra];
@@ -37,14 +37,14 @@ async function vsftpd(extra: string[]): Promise<Started> {
   const conf = path.join(work, `vsftpd-${running.length}.conf`);
   writeFileSync(conf, lines.join('\n') + '\n', { mode: 0o600 });
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = await freePort(host);
     // An implicit-TLS daemon greets nobody in clear, so the helper's greeting wait ends in
     // 'timeout' with the daemon alive: that is "running" for implicit mode.
     const implicit = extra.includes('implicit_ssl=YES');
-    const d = await startVsftpd({ configFile: conf, port, overrides: foregroundOverrides(port), ...(implicit ? { timeoutMs: 1500 } : {}) });
+    const d = await startVsftpd({ configFile: conf, port, host, overrides: foregroundOverrides(port), ...(implicit ? { timeoutMs: 1500 } : {}) });
     if (d.state === 'running' || (implicit && d.state === 'timeout' && d.child.exitCode === null)) {
       running.push(d);
-      return { port, host: '127.0.0.1' };
+      return { port, host };
     }
     await stopVsftpd(d);
     if (d.state === 'refused' && !/bind/.test(d.oops ?? '')) throw new Error(`vsftpd refused: ${d.oops}`);
@@ -327,5 +327,16 @@ describe.skipIf(skip !== undefined)('probe against real vsftpd', () => {
     expect(d.exchanges.map((e) => e.command)).toEqual(['PASV', 'EPSV', 'LIST', '(transfer completion)']);
     expect(d.transferred).toBe(true);
     expect(o.ftp!.pasv).toBeUndefined();
+  });
+
+  it('IPv6 loopback target [::1]: same verdicts; PASV 0,0,0,0 is not an address leak', async () => {
+    const { port, host } = await vsftpd(['listen=NO', 'listen_ipv6=YES'], '::1');
+    const o = await probeEndpoint({ host, port }, withLogin());
+    expect(o.endpoint).toBe(`ftps://[::1]:${port}`);
+    expect(o.reachability).toBe('ok');
+    expect(o.tls!.protocols.filter((p) => p.accepted).map((p) => p.protocol)).toEqual(['TLSv1.2', 'TLSv1.3']);
+    expect(o.ftp!.dataTlsReuse!.transferred).toBe(true);
+    expect(o.ftp!.pasv).toMatchObject({ address: '0.0.0.0', privateAddress: false, differsFromTarget: false });
+    expect(o.ftp!.epsv!.exchange.code).toBe(229);
   });
 });

@@ -307,8 +307,10 @@ export async function checkFtp(opts: FtpCheckOptions): Promise<FtpObservation> {
       const pasvEx = obs.dataTlsReuse.exchanges.find((e) => e.command === 'PASV');
       if (pasvEx && pasvEx.code === 227) {
         const a = parsePasv({ code: 227, lines: [pasvEx.reply] });
-        const target = net.isIP(ep.host) ? ep.host : undefined;
-        if (a) obs.pasv = { exchange: pasvEx, address: a.address, port: a.port, privateAddress: isPrivate(a.address) && !(target && isPrivate(target) && a.address === target), differsFromTarget: target !== undefined && a.address !== target };
+        // PASV can only carry IPv4: against an IPv6 (or named) target a different v4 address
+        // is not a disclosure unless it is private; 0.0.0.0 (vsftpd over IPv6) discloses nothing.
+        const target = net.isIPv4(ep.host) ? ep.host : undefined;
+        if (a) obs.pasv = { exchange: pasvEx, address: a.address, port: a.port, privateAddress: isPrivate(a.address) && !(target && isPrivate(target) && a.address === target), differsFromTarget: target !== undefined && a.address !== target && a.address !== '0.0.0.0' };
       }
       const epsv = await s.cmd('EPSV');
       obs.epsv = { exchange: epsv.ex, port: epsv.r?.code === 229 ? parseEpsv(epsv.r) ?? undefined : undefined };
