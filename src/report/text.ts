@@ -37,6 +37,14 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
+// Results of one rule run share one controls array: spell each array out once.
+const controlsWords = new WeakMap<Result['controls'], string>();
+function controlsText(controls: Result['controls']): string {
+  let text = controlsWords.get(controls);
+  if (text === undefined) controlsWords.set(controls, (text = controls.map((x) => `${x.pack} ${x.control}`).join(', ')));
+  return text;
+}
+
 function groupKey(r: Result): string {
   return r.location?.file ?? r.location?.endpoint ?? '(run)';
 }
@@ -86,7 +94,7 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
           out.push(indent(r.remediation.text, '      fix: '));
           if (r.remediation.fix) out.push(c.green(indent(r.remediation.fix, '        ')));
         }
-        const controls = r.controls.map((x) => `${x.pack} ${x.control}`).join(', ');
+        const controls = controlsText(r.controls);
         if (controls) out.push(c.gray(`      controls: ${controls}`));
       }
     }

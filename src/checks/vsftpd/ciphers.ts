@@ -63,6 +63,50 @@ function names(suites: readonly CipherSuite[], max = 6): string {
   return list.length > max ? `${list.slice(0, max).join(', ')} and ${list.length - max} more` : list.join(', ');
 }
 
+// What follows from an expansion alone is worked out once per expansion (and parameter set),
+// not once per file: a tree of thousands of configs shares a handful of cipher strings.
+const levelWords = new WeakMap<CipherStringExpansion, string>();
+function levelAssumption(e: CipherStringExpansion): string {
+  let text = levelWords.get(e);
+  if (text === undefined) {
+    text = `${e.opensslBuild}, security level ${e.securityLevel}${e.securityLevelFromString ? ' (from the string)' : ' (build default)'}`;
+    levelWords.set(e, text);
+  }
+  return text;
+}
+
+const forbidCache = new WeakMap<CipherStringExpansion, Map<string, { bad: number; what: string; suites: string }>>();
+function forbidden(e: CipherStringExpansion, p: CipherParams): { bad: number; what: string; suites: string } {
+  const key = (p.forbid ?? []).join(',');
+  let byKey = forbidCache.get(e);
+  if (!byKey) forbidCache.set(e, (byKey = new Map()));
+  let out = byKey.get(key);
+  if (!out) {
+    const bad = (p.forbid ?? []).filter((f) => e.facts[f]);
+    const suites = e.enabled.filter((s) => bad.some((f) => FACT_SUITES[f]?.(s)));
+    out = { bad: bad.length, what: bad.map((f) => FACT_WORDS[f] ?? f).join(', '), suites: names(suites) };
+    byKey.set(key, out);
+  }
+  return out;
+}
+
+const nistCache = new WeakMap<CipherStringExpansion, { count: number; suites: string }>();
+function notNist(e: CipherStringExpansion): { count: number; suites: string } {
+  let out = nistCache.get(e);
+  if (!out) {
+    const bad = e.enabled.filter((s) => !s.nistApproved);
+    nistCache.set(e, (out = { count: bad.length, suites: names(bad) }));
+  }
+  return out;
+}
+
+const belowTls12Cache = new WeakMap<CipherStringExpansion, string>();
+function belowTls12Names(e: CipherStringExpansion): string {
+  let out = belowTls12Cache.get(e);
+  if (out === undefined) belowTls12Cache.set(e, (out = names(e.enabled.filter((s) => s.usableBelowTls12))));
+  return out;
+}
+
 /** Which of TLS 1.0 / 1.1 a client can negotiate, given the switches and the expansion. */
 export function legacyProtocols(config: VsftpdConfig, e: CipherStringExpansion): string[] {
   if (!e.facts.usableBelowTls12) return [];
@@ -85,7 +129,7 @@ function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
   const common = {
     ...base,
     evidence: evidenceOf(ciphersEv),
-    assumptions: [...assumptionsFor([ciphersEv]), `${e.opensslBuild}, security level ${e.securityLevel}${e.securityLevelFromString ? ' (from the string)' : ' (build default)'}`],
+    assumptions: [...assumptionsFor([ciphersEv]), levelAssumption(e)],
   };
   const data = { ciphers: cipherString, source: describeSource(ciphersEv), flavor: config.flavor, level: e.securityLevel, enabled: e.enabled.length };
   if (e.status === 'unknown') {
@@ -100,13 +144,12 @@ function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
   }
   switch (p.judge) {
     case 'forbid': {
-      const bad = (p.forbid ?? []).filter((f) => e.facts[f]);
-      const suites = e.enabled.filter((s) => bad.some((f) => FACT_SUITES[f]?.(s)));
+      const { bad, what, suites } = forbidden(e, p);
       return {
         ...common,
-        status: bad.length ? 'fail' : 'pass',
-        messageId: bad.length ? 'fail' : 'pass',
-        data: { ...data, what: bad.map((f) => FACT_WORDS[f] ?? f).join(', '), suites: names(suites) },
+        status: bad ? 'fail' : 'pass',
+        messageId: bad ? 'fail' : 'pass',
+        data: { ...data, what, suites },
       };
     }
     case 'seclevel': {
@@ -114,17 +157,17 @@ function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
       return { ...common, status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', data };
     }
     case 'nist': {
-      const bad = e.enabled.filter((s) => !s.nistApproved);
-      return { ...common, status: bad.length ? 'fail' : 'pass', messageId: bad.length ? 'fail' : 'pass', data: { ...data, suites: names(bad), count: bad.length } };
+      const { count, suites } = notNist(e);
+      return { ...common, status: count ? 'fail' : 'pass', messageId: count ? 'fail' : 'pass', data: { ...data, suites, count } };
     }
     case 'below-tls12': {
       const legacy = legacyProtocols(config, e);
-      const suites = e.enabled.filter((s) => s.usableBelowTls12);
+      const suites = belowTls12Names(e);
       return {
         ...common,
         status: legacy.length ? 'fail' : 'pass',
         messageId: legacy.length ? 'fail' : 'pass',
-        data: { ...data, protocols: legacy.join(' and '), suites: names(suites) },
+        data: { ...data, protocols: legacy.join(' and '), suites },
       };
     }
   }

@@ -62,6 +62,9 @@ interface Prepared {
   want: unknown;
   list?: unknown[];
   re?: RegExp;
+  /** describeExpectation's words, and the option name they were built for. */
+  words?: string;
+  wordsFor?: string;
 }
 const prepared = new WeakMap<Condition, Map<EffectiveValue['type'], Prepared>>();
 function prepare(c: Condition, ev: EffectiveValue): Prepared {
@@ -119,7 +122,18 @@ export function holds(c: Condition, ev: EffectiveValue): boolean {
 }
 
 export function describeExpectation(c: Condition, ev: EffectiveValue): string {
-  // Only the words for c.op are built (this runs once per rule per file).
+  // The words depend on the condition, the option's type and its name only: build them once
+  // per rule, not once per file.
+  const p = prepare(c, ev);
+  if (p.wordsFor !== ev.option) {
+    p.words = expectationWords(c, ev);
+    p.wordsFor = ev.option;
+  }
+  return p.words!;
+}
+
+function expectationWords(c: Condition, ev: EffectiveValue): string {
+  // Only the words for c.op are built.
   switch (c.op) {
     case 'set':
       return 'set';
