@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { runProbeCommand, type ProbeFlags } from '../src/commands/probe.js';
+import { runProbeCommand, type ProbeFlags } from '../src/cli/probe-command.js';
 import { schemaErrors } from './report-sarif-validate.js';
 import type { ScanReport } from '../src/model/report.js';
 import { ensureVsftpdRuntimeDirs, foregroundOverrides, freePort, startVsftpd, stopVsftpd, vsftpdPrerequisites, type VsftpdStartup } from './helpers/vsftpd-daemon.js';
@@ -132,5 +132,15 @@ describe.skipIf(skip !== undefined)('ftps-audit probe command', () => {
     const r = await capture(() => runProbeCommand([], base({ targets: file, 'fail-on': 'none', format: 'text' }), () => undefined));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/probe\//);
+    // SARIF: every result sits on the --targets line that named the endpoint (code scanning
+    // rejects results without a physical location), with the endpoint as a logical location.
+    const s = await capture(() => runProbeCommand([], base({ targets: file, 'fail-on': 'none', format: 'sarif' }), () => undefined));
+    const sarif = JSON.parse(s.out);
+    const results = sarif.runs[0].results as { locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+    expect(results.length).toBeGreaterThan(0);
+    for (const res of results) {
+      expect(res.locations[0].physicalLocation?.artifactLocation.uri).toMatch(/targets\.txt$/);
+      expect(res.locations[0].physicalLocation?.region.startLine).toBe(2);
+    }
   });
 });

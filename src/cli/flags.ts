@@ -45,3 +45,16 @@ export const showPassesFlag = Flags.boolean({ description: 'List passing results
 export const sarifCategoryFlag = Flags.string({
   description: 'Code scanning category written into SARIF (runAutomationDetails.id), e.g. ftps-audit/prod; upload-sarif does not override one already in the file.',
 });
+
+/** How to talk to live servers: shared by `probe` and `scan --probe`. */
+export const liveProbeFlags = {
+  sni: Flags.string({ description: 'Server name to send in the TLS SNI extension.' }),
+  hostname: Flags.string({ description: 'Name the certificate must cover (default: --sni, else the target host).' }),
+  'ca-file': Flags.string({ description: 'PEM trust anchors for chain verification (default: the system store).' }),
+  timeout: Flags.integer({ description: 'Bound in milliseconds for each connect and each read.', default: 5000, min: 100 }),
+  concurrency: Flags.integer({ description: 'Targets probed at once.', default: 4, min: 1, max: 256 }),
+  mode: Flags.string({ description: "FTPS mode expected; the port's real mode is detected and a mismatch reported.", options: ['auto', 'explicit', 'implicit'], default: 'auto' }),
+  user: Flags.string({ description: 'Account for the checks that need a login (data channel, PROT C, PASV, SITE, CCC). Logs in over TLS only.' }),
+  'password-env': Flags.string({ description: "Name of the environment variable holding --user's password (never a value on the command line; never printed)." }),
+  'no-renegotiation': Flags.boolean({ description: 'Skip client-initiated renegotiation tests (they need full handshakes).' }),
+};

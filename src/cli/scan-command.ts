@@ -23,6 +23,14 @@ export interface ScanFlags {
   'p12-password-env'?: string;
   'max-file-size': number;
   'sarif-category'?: string;
+  probe?: string[];
+  sni?: string;
+  timeout: number;
+  concurrency: number;
+  mode: string;
+  user?: string;
+  'password-env'?: string;
+  'no-renegotiation'?: boolean;
 }
 
 /**
@@ -36,6 +44,13 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
     if (flags['p12-password-env']) {
       p12Password = process.env[flags['p12-password-env']];
       if (p12Password === undefined) warn(`--p12-password-env: environment variable ${flags['p12-password-env']} is not set; PKCS#12 files are detected but not opened`);
+    }
+    let probe: import('../model/probe.js').ProbeObservation[] | undefined;
+    if (flags.probe?.length) {
+      const { collectTargets, observe, probedAny, unreachableSummary } = await import('./probe-command.js');
+      const { targets } = await collectTargets(flags.probe, undefined, warn);
+      probe = await observe(targets, { ...flags, hostname: flags.hostname?.[0] });
+      if (!probedAny(probe)) warn(`ftps-audit: no --probe target could be probed (${unreachableSummary(probe)}); their results say why`);
     }
     const { report, inventory } = await runScan({
       paths,
@@ -51,7 +66,9 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
         expiryWarningDays: flags['expiry-warning-days'],
         p12Password,
       },
+      ...(probe ? { extraModels: { probe } } : {}),
     });
+    if (probe) report.inventory.probe = probe;
     const gated = await applyGates(report, { waiversFile: flags.waivers, baselineFile: flags.baseline, inline: modelsOf(inventory, 'vsftpd') });
     const code = exitCodeFor(gated, flags['fail-on'] as FailOn);
     gated.invocation.exitCode = code;

@@ -37,7 +37,7 @@ export async function runReport(files: string[], flags: ReportFlags, warn: (line
     for (const line of gateNotes(report)) warn(line);
     return code;
   } catch (err) {
-    const message = userFacingMessage(err) ?? (err instanceof Error && err.name === 'UnknownFormatError' ? err.message : undefined);
+    const message = userFacingMessage(err);
     if (message === undefined) throw err;
     warn(`ftps-audit: ${message}`);
     return 2;

@@ -1,5 +1,9 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, outputFlag, packFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, liveProbeFlags, outputFlag, packFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+
+// The live-probe flags scan shares with `probe`; --hostname and --ca-file are scan's own
+// (repeatable hostnames serve both the certificate files and the probed endpoints).
+const { hostname: _h, 'ca-file': _c, ...probeFlags } = liveProbeFlags;
 
 export default class Scan extends Command {
   static override summary = 'Audit an infrastructure tree: vsftpd.conf, certificates, firewall rules and more.';
@@ -10,6 +14,7 @@ export default class Scan extends Command {
     '<%= config.bin %> scan /etc --root / --live --pack pci-dss',
     '<%= config.bin %> scan infra/ --format json --output results.json --output sarif=results.sarif',
     '<%= config.bin %> scan infra/ --vsftpd-flavor rhel --hostname ftp.example.org --ca-file corp-ca.pem',
+    '<%= config.bin %> scan /etc --root / --probe 127.0.0.1:21 --probe 127.0.0.1:990   # config and live server in one report',
   ];
   static override strict = false;
   static override args = { paths: Args.string({ description: 'Files or directories to scan.', required: true }) };
@@ -31,6 +36,8 @@ export default class Scan extends Command {
     'expiry-warning-days': Flags.integer({ description: 'Warn when a certificate expires within this many days.', default: 30, min: 0 }),
     'p12-password-env': Flags.string({ description: 'Name of an environment variable holding the PKCS#12 password (never a value on the command line).' }),
     'max-file-size': Flags.integer({ description: 'Skip (and report) files larger than this many bytes.', default: 5 * 1024 * 1024, min: 1 }),
+    probe: Flags.string({ description: 'Also probe this live server (HOST[:PORT], repeatable) and judge it in the same report, against the scanned config too.', multiple: true }),
+    ...probeFlags,
   };
 
   async run(): Promise<void> {
