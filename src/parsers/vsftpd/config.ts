@@ -38,6 +38,8 @@ interface Assignment {
   directive: VsftpdDirective;
 }
 
+const NON_ASCII_BYTE = /[\x80-\xff]/;
+
 const WAIVER = /^#\s*ftps-audit-ignore(?:\s+(\S+))?(?:\s+(.*))?$/;
 
 /**
@@ -56,13 +58,18 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   const inlineWaivers: VsftpdConfig['inlineWaivers'] = [];
   let pendingWaivers: VsftpdConfig['inlineWaivers'] = [];
 
-  const loc = (line: RawLine, byteIndex: number): FileLocation => ({
-    file,
-    line: line.lineNo,
-    column: byteIndexToColumn(line.bytes, byteIndex),
-    endLine: line.lineNo,
-    endColumn: byteIndexToColumn(line.bytes, line.bytes.length),
-  });
+  const loc = (line: RawLine, byteIndex: number): FileLocation => {
+    // On an all-ASCII line (nearly every line) a byte index is the column: no prefix to
+    // cut and decode.
+    const ascii = !NON_ASCII_BYTE.test(line.bytes);
+    return {
+      file,
+      line: line.lineNo,
+      column: ascii ? byteIndex + 1 : byteIndexToColumn(line.bytes, byteIndex),
+      endLine: line.lineNo,
+      endColumn: ascii ? line.bytes.length + 1 : byteIndexToColumn(line.bytes, line.bytes.length),
+    };
+  };
 
   const flushOrphanWaivers = (): void => {
     for (const w of pendingWaivers) {
@@ -187,6 +194,9 @@ function defaultValue(flavor: VsftpdFlavor, option: string): EffectiveValue | un
 }
 
 function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): VsftpdConfig['inlineWaivers'][number] | undefined {
+  // Every waiver line holds this ASCII word (the same in the bytes as in the decoded text):
+  // ordinary comments are done with here, without decoding or a regex.
+  if (!line.bytes.includes('ftps-audit-ignore')) return undefined;
   const text = bytesToText(line.bytes).replace(/\r$/, '');
   const m = WAIVER.exec(text);
   if (!m) return undefined;
