@@ -12,6 +12,11 @@ const loaders: Partial<Record<ArtifactKind, () => Promise<ArtifactParser>>> = {
   'iptables-script': async () => (await import('./iptables/index.js')).scriptParser,
   nftables: async () => (await import('./nftables/index.js')).parser,
   x509: async () => (await import('./x509/index.js')).parser,
+  faillock: async () => (await import('./faillock/index.js')).parser,
+  pwquality: async () => (await import('./pwquality/index.js')).parser,
+  'login-defs': async () => (await import('./login-defs/index.js')).parser,
+  pam: async () => (await import('./pam/index.js')).parser,
+  fail2ban: async () => (await import('./fail2ban/index.js')).parser,
 };
 
 export async function parserFor(kind: ArtifactKind): Promise<ArtifactParser | undefined> {

@@ -1,0 +1,92 @@
+import type { Check, CheckOutcome } from '../../engine/types.js';
+import { modelsOf, type Inventory } from '../../model/inventory.js';
+import { moduleName, notEvaluated, pamStack, vsftpdPamService } from './common.js';
+
+const hasPam = (inv: Inventory): boolean => modelsOf(inv, 'pam').length > 0;
+
+/**
+ * PCI DSS 8.3.4 needs the *account* locked: pam_faillock in vsftpd's auth stack, once with
+ * `preauth` (refuses a locked account before the password is checked) and once with
+ * `authfail` (counts the failure). fail2ban bans addresses, not user IDs, so it does not count.
+ */
+export const pamFaillockMissing: Check = {
+  name: 'system.pam-faillock-missing',
+  target: 'system',
+  description: "vsftpd's PAM auth stack (includes expanded) has pam_faillock preauth and authfail.",
+  messageIds: ['pass', 'fail', 'notEvaluated'],
+  appliesTo: hasPam,
+  run: ({ inventory }): CheckOutcome[] => {
+    const { service, source } = vsftpdPamService(inventory);
+    const files = modelsOf(inventory, 'pam');
+    const stack = pamStack(files, service);
+    if (!stack) return [notEvaluated(service, `no pam.d/${service} among the scanned files (service from ${source})`)];
+    const root = files.find((f) => f.service === service)!;
+    const faillock = stack.rules.filter((r) => r.rule.type === 'auth' && moduleName(r.rule) === 'pam_faillock');
+    const has = (arg: string) => faillock.find((r) => r.rule.args.includes(arg));
+    const missing = ['preauth', 'authfail'].filter((a) => !has(a));
+    const assumptions = stack.missing.length ? [`included files not scanned: ${stack.missing.join(', ')}`] : [];
+    // An unscanned include could hold the missing lines: say so rather than guess.
+    if (missing.length && stack.missing.length) return [notEvaluated(service, `pam.d/${service} lacks ${missing.map((m) => `pam_faillock.so ${m}`).join(' and ')} but includes files that were not scanned (${stack.missing.join(', ')})`, root.file)];
+    const where = has('preauth') ?? faillock[0];
+    const location = where ? { file: where.file, line: where.rule.line } : { file: root.file };
+    return [{
+      status: missing.length ? 'fail' : 'pass', messageId: missing.length ? 'fail' : 'pass', key: service, location,
+      ...(where ? { evidence: where.rule.text.trim() } : {}), assumptions,
+      data: { service, source, missing: missing.map((m) => `pam_faillock.so ${m}`).join(' and ') },
+    }];
+  },
+};
+
+/** pwquality.conf only matters if pam_pwquality is in a password stack that PAM runs. */
+export const pwqualityNotInPam: Check = {
+  name: 'system.pwquality-not-in-pam',
+  target: 'system',
+  description: 'pwquality.conf is scanned but no scanned PAM password stack calls pam_pwquality.',
+  messageIds: ['pass', 'fail', 'notEvaluated'],
+  appliesTo: (inv) => modelsOf(inv, 'pwquality').length > 0,
+  run: ({ inventory }): CheckOutcome[] => {
+    const conf = modelsOf(inventory, 'pwquality').find((f) => !f.dropIn) ?? modelsOf(inventory, 'pwquality')[0]!;
+    const pam = modelsOf(inventory, 'pam');
+    if (!pam.length) return [notEvaluated('pam_pwquality', 'no pam.d files were scanned, so it is unknown whether pam_pwquality reads this file', conf.file)];
+    for (const f of pam) {
+      const r = f.rules.find((x) => x.type === 'password' && moduleName(x) === 'pam_pwquality');
+      if (r) return [{ status: 'pass', messageId: 'pass', key: 'pam_pwquality', location: { file: f.file, line: r.line }, evidence: r.text.trim(), data: { pamFile: f.file, conf: conf.file } }];
+    }
+    return [{ status: 'fail', messageId: 'fail', key: 'pam_pwquality', location: { file: conf.file }, data: { conf: conf.file, pamFiles: pam.length } }];
+  },
+};
+
+/** pam_pwhistory's default when no remember= is given (pam_pwhistory(8)). */
+const PWHISTORY_DEFAULT = 10;
+
+/** PCI DSS 8.3.7: a new password differs from the last 4 (pam_pwhistory or pam_unix remember=). */
+export const pwhistoryRemember: Check = {
+  name: 'system.pwhistory-remember',
+  target: 'system',
+  description: 'A PAM password stack remembers at least min_remember old passwords (pam_pwhistory or pam_unix remember=).',
+  paramsSchema: { type: 'object', properties: { min_remember: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+  messageIds: ['pass', 'fail', 'absent'],
+  appliesTo: hasPam,
+  run: ({ inventory, params }): CheckOutcome[] => {
+    const need = (params['min_remember'] as number | undefined) ?? 4;
+    const out: CheckOutcome[] = [];
+    const pam = modelsOf(inventory, 'pam');
+    for (const f of pam) {
+      for (const r of f.rules) {
+        const mod = moduleName(r);
+        if (r.type !== 'password' || (mod !== 'pam_pwhistory' && mod !== 'pam_unix')) continue;
+        const arg = r.args.find((a) => a.startsWith('remember='));
+        if (mod === 'pam_unix' && !arg) continue;
+        const remember = arg ? parseInt(arg.slice('remember='.length), 10) : PWHISTORY_DEFAULT;
+        const ok = Number.isFinite(remember) && remember >= need;
+        out.push({
+          status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', key: `${f.service}/${mod}`,
+          location: { file: f.file, line: r.line }, evidence: r.text.trim(),
+          data: { module: mod, remember: arg ? remember : `${remember} (default)`, need },
+        });
+      }
+    }
+    if (!out.length) out.push({ status: 'fail', messageId: 'absent', key: 'absent', location: { file: pam[0]!.file }, data: { need, pamFiles: pam.length } });
+    return out;
+  },
+};
