@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseFail2ban } from '../src/parsers/fail2ban/index.js';
+import { parsePwquality } from '../src/parsers/pwquality/index.js';
+import { JailView, f2bBoolean } from '../src/checks/system/fail2ban-jail.js';
+import { effectivePwquality, shortestAccepted } from '../src/checks/system/pwquality.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ftps-audit-system-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/**
+ * libpwquality reads only /etc/security/pwquality.conf, so each case bind-mounts its config
+ * there inside a private mount namespace (root only); the host's file is never touched.
+ */
+const canPwscore = process.getuid?.() === 0 && has('pwscore') && has('unshare');
+
+function pwscore(conf: string, password: string): boolean {
+  const file = join(dir, `pwq-${Math.random().toString(36).slice(2)}.conf`);
+  writeFileSync(file, conf);
+  const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind '${file}' /etc/security/pwquality.conf && exec pwscore`], { input: `${password}\n`, encoding: 'utf8', timeout: 10_000 });
+  if (r.error || (r.status !== 0 && !/Password quality check failed/.test(r.stderr + r.stdout))) throw new Error(`pwscore did not run: ${r.stderr}`);
+  return r.status === 0;
+}
+
+/** The password of a given length that earns the most credit (the hardest case for the check). */
+function bestCase(length: number, credits: { d: number; u: number; l: number; o: number }): string {
+  const pools = { d: '7295381640', u: 'QXZKJWVYHG', o: '!%&*;@+=?^', l: 'vbnmrtkwplqzxhgfjsdcy' };
+  let pw = '';
+  for (const k of ['d', 'u', 'o'] as const) pw += pools[k].slice(0, Math.max(0, Math.abs(credits[k])));
+  pw += pools.l.repeat(3).slice(0, Math.max(0, length - pw.length));
+  return pw.slice(0, length);
+}
+
+describe.skipIf(!canPwscore)('pwquality minimum length agrees with the real pwscore', () => {
+  const cases: string[] = [
+    'minlen = 12\n',
+    '# nothing set: minlen 8\n',
+    'minlen = 12\ndcredit = 1\nucredit = 1\nlcredit = 1\nocredit = 1\n',
+    'MINLEN = 14 # inline comment\ndcredit = 2\nocredit = 2\n',
+    'minlen = 12\ndcredit = -1\nlcredit = -1\n',
+    'minlen = 10\ndcredit=3\n',
+  ];
+  for (const conf of cases) {
+    it(JSON.stringify(conf), () => {
+      const model = parsePwquality('etc/security/pwquality.conf', conf).model;
+      const v = (n: string) => effectivePwquality([model], n).value;
+      const credits = { d: v('dcredit'), u: v('ucredit'), l: v('lcredit'), o: v('ocredit') };
+      const shortest = shortestAccepted(v('minlen'), [credits.d, credits.u, credits.l, credits.o]);
+      expect(pwscore(conf, bestCase(shortest, credits)), `accepts ${bestCase(shortest, credits)}`).toBe(true);
+      expect(pwscore(conf, bestCase(shortest - 1, credits)), `rejects ${bestCase(shortest - 1, credits)}`).toBe(false);
+    });
+  }
+});
+
+/**
+ * fail2ban-client -d prints the jail configuration fail2ban would load (no server needed):
+ * our merge of jail.conf / jail.d / jail.local must give the same enabled, bantime and logpath.
+ */
+const canFail2ban = has('fail2ban-client') && readdirSync('/etc/fail2ban').includes('jail.conf');
+
+describe.skipIf(!canFail2ban)('fail2ban jail merge agrees with the real fail2ban-client -d', () => {
+  const cases: { name: string; files: Record<string, string> }[] = [
+    { name: 'jail.conf alone: disabled', files: {} },
+    { name: 'jail.local enables, inline ; comment', files: { 'jail.local': '[vsftpd]\nenabled = true ; on\nbantime = 20m ; twenty\nlogpath = LOG\n' } },
+    { name: 'DEFAULT bantime in jail.local, jail.d/*.local wins over jail.local', files: { 'jail.local': '[DEFAULT]\nbantime = 2h\n[vsftpd]\nenabled = yes\nlogpath = LOG\n', 'jail.d/z.local': '[vsftpd]\nbantime = 45m\n' } },
+    { name: 'jail.local wins over jail.d/*.conf', files: { 'jail.d/a.conf': '[vsftpd]\nenabled = true\nbantime = 5m\nlogpath = LOG\n', 'jail.local': '[vsftpd]\nbantime = 15m\n' } },
+    { name: 'interpolated logpath', files: { 'jail.local': '[DEFAULT]\nmylog = LOG\n[vsftpd]\nenabled = true\nlogpath = %(mylog)s\n' } },
+    { name: 'jail.d/*.local disables again', files: { 'jail.local': '[vsftpd]\nenabled = true\nlogpath = LOG\n', 'jail.d/zz.local': '[vsftpd]\nenabled = false\n' } },
+  ];
+  cases.forEach(({ name, files }, i) => {
+    it(name, () => {
+      const conf = join(dir, `f2b-${i}`);
+      cpSync('/etc/fail2ban', conf, { recursive: true });
+      for (const f of readdirSync(join(conf, 'jail.d'))) rmSync(join(conf, 'jail.d', f));
+      const log = join(dir, `vsftpd-${i}.log`);
+      writeFileSync(log, '');
+      for (const [f, t] of Object.entries(files)) writeFileSync(join(conf, f), t.replaceAll('LOG', log));
+      const out = execFileSync('fail2ban-client', ['-c', conf, '-d'], { encoding: 'utf8', timeout: 30_000 });
+      const real = {
+        enabled: out.includes("['add', 'vsftpd',"),
+        bantime: /\['set', 'vsftpd', 'bantime', '([^']+)'\]/.exec(out)?.[1],
+        logpath: /\['set', 'vsftpd', 'addlogpath', '([^']+)'/.exec(out)?.[1],
+      };
+      const jailFiles = ['jail.conf', ...readdirSync(join(conf, 'jail.d')).map((f) => `jail.d/${f}`), ...('jail.local' in files ? ['jail.local'] : [])];
+      const models = jailFiles.map((f) => parseFail2ban(`etc/fail2ban/${f}`, readFileSync(join(conf, f), 'utf8')).model);
+      const jail = new JailView(models, 'vsftpd');
+      const ours = { enabled: f2bBoolean(jail.get('enabled')!.value) === true, bantime: jail.get('bantime')?.value, logpath: jail.get('logpath')?.value };
+      if (!real.enabled) { expect(ours.enabled).toBe(false); return; }
+      expect(ours).toEqual(real);
+    });
+  });
+});
