@@ -7,6 +7,9 @@ import { parseFail2ban } from '../src/parsers/fail2ban/index.js';
 import { parsePwquality } from '../src/parsers/pwquality/index.js';
 import { JailView, f2bBoolean } from '../src/checks/system/fail2ban-jail.js';
 import { effectivePwquality, shortestAccepted } from '../src/checks/system/pwquality.js';
+import { fail2banFilterHostInjection } from '../src/checks/system/fail2ban-filter.js';
+import type { Inventory } from '../src/model/inventory.js';
+import type { RuleDefinition } from '../src/engine/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftps-audit-system-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,5 +95,34 @@ describe.skipIf(!canFail2ban)('fail2ban jail merge agrees with the real fail2ban
       if (!real.enabled) { expect(ours.enabled).toBe(false); return; }
       expect(ours).toEqual(real);
     });
+  });
+});
+
+/**
+ * The injection the rule models, played against the real fail2ban-regex: the stock Debian
+ * filter reports the address named in the user field; the override our remediation gives
+ * reports the real client. The check's verdict must agree with fail2ban on both.
+ */
+describe.skipIf(!canFail2ban || !has('fail2ban-regex'))('failregex host injection agrees with the real fail2ban-regex', () => {
+  const log = join(dir, 'inject.log');
+  const fixed = join(dir, 'vsftpd-fixed.conf');
+  const judge = (file: string, text: string) => {
+    const inv = { settings: {}, artifacts: [], diagnostics: [], models: { fail2ban: [parseFail2ban(file, text).model] } } as unknown as Inventory;
+    return fail2banFilterHostInjection.run({ inventory: inv, params: {}, rule: {} as RuleDefinition }).map((o) => o.status);
+  };
+  const bannedBy = (filter: string) => execFileSync('fail2ban-regex', ['--out', 'ip', log, filter], { encoding: 'utf8', timeout: 30_000 }).trim().split('\n');
+
+  it('stock filter: fail2ban bans the chosen address and the check fails', () => {
+    writeFileSync(log, 'Tue Nov 25 17:00:00 2026 [pid 4242] [x] FAIL LOGIN: Client "192.0.2.66",] FAIL LOGIN: Client "198.51.100.7"\n');
+    expect(bannedBy('/etc/fail2ban/filter.d/vsftpd.conf')).toEqual(['192.0.2.66']);
+    expect(judge('etc/fail2ban/filter.d/vsftpd.conf', readFileSync('/etc/fail2ban/filter.d/vsftpd.conf', 'utf8'))).toEqual(['fail']);
+  });
+
+  it('remediated filter: fail2ban bans the real client and the check passes', () => {
+    writeFileSync(log, 'Tue Nov 25 17:00:00 2026 [pid 4242] [x] FAIL LOGIN: Client "192.0.2.66",] FAIL LOGIN: Client "198.51.100.7"\nTue Nov 25 17:00:01 2026 [pid 4243] [bob] FAIL LOGIN: Client "198.51.100.8"\n');
+    const text = '[Definition]\nfailregex = ^ \\[pid \\d+\\] \\[.*\\] FAIL LOGIN: Client "<HOST>"\\s*$\n';
+    writeFileSync(fixed, text);
+    expect(bannedBy(fixed)).toEqual(['198.51.100.7', '198.51.100.8']);
+    expect(judge('etc/fail2ban/filter.d/vsftpd.local', text)).toEqual(['pass']);
   });
 });

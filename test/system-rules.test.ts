@@ -166,6 +166,17 @@ describe('system checks, run directly', () => {
     expect(one('system.fail2ban-logpath', { vsftpd: 'syslog_enable=YES\n', f2b: on }).status).toBe('not-evaluated');
   });
 
+  it('system.fail2ban-filter-host-injection: the stock vsftpd regex bans a chosen address, an end-anchored one does not', () => {
+    const stock = '[Definition]\nfailregex = ^%(__prefix_line)s%(__pam_re)s\\s+authentication failure; rhost=<HOST>\n            ^ \\[pid \\d+\\] \\[[^\\]]+\\] FAIL LOGIN: Client "<HOST>"(?:\\s*$|,)\n';
+    const out = run('system.fail2ban-filter-host-injection', { f2b: { 'filter.d/vsftpd.conf': stock } });
+    expect(out).toMatchObject([{ status: 'fail', location: { file: 'etc/fail2ban/filter.d/vsftpd.conf', line: 3 }, data: { n: 2, banned: '192.0.2.66' } }]);
+    expect(out[0]!.assumptions?.[0]).toMatch(/__prefix_line/);
+    // A .local override replaces the failregex of the .conf.
+    const fixed = '[Definition]\nfailregex = ^ \\[pid \\d+\\] \\[.*\\] FAIL LOGIN: Client "<HOST>"\\s*$\n';
+    expect(run('system.fail2ban-filter-host-injection', { f2b: { 'filter.d/vsftpd.conf': stock, 'filter.d/vsftpd.local': fixed } })).toMatchObject([{ status: 'pass', location: { file: 'etc/fail2ban/filter.d/vsftpd.local', line: 2 } }]);
+    expect(run('system.fail2ban-filter-host-injection', { f2b: { 'jail.local': '[vsftpd]\nenabled = true\n' } })[0]!.status).toBe('not-applicable');
+  });
+
   it('shortestAccepted follows the credit arithmetic', () => {
     expect([shortestAccepted(12, [0, 0, 0, 0]), shortestAccepted(12, [1, 1, 1, 1]), shortestAccepted(12, [-1, 1, 0, 0]), shortestAccepted(8, [0, 0, 0, 0]), shortestAccepted(6, [3, 3, 3, 3])]).toEqual([12, 8, 11, 8, 6]);
   });

@@ -1,4 +1,5 @@
 import type { Check } from '../../engine/types.js';
+import { fail2banFilterHostInjection } from './fail2ban-filter.js';
 import { fail2banBantime, fail2banLogpath, fail2banVsftpdJail } from './fail2ban.js';
 import { faillockDeny, faillockUnlockTime } from './faillock.js';
 import { loginDefsIgnoredLine, loginDefsMaxDays } from './login-defs.js';
@@ -10,5 +11,5 @@ export const checks: Check[] = [
   faillockDeny, faillockUnlockTime, pamFaillockMissing,
   pwqualityMinlen, pwqualityLetterDigit, pwqualityNotInPam, pwhistoryRemember,
   loginDefsMaxDays, loginDefsIgnoredLine,
-  fail2banVsftpdJail, fail2banBantime, fail2banLogpath,
+  fail2banVsftpdJail, fail2banBantime, fail2banLogpath, fail2banFilterHostInjection,
 ];
