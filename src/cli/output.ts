@@ -45,6 +45,12 @@ export async function render(format: string, report: ScanReport, ctx: RenderCont
 
 export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: RenderContext): Promise<void> {
   for (const req of reqs) {
+    if (req.format === 'json') {
+      // Written in pieces: a large tree's report is longer than V8's longest string.
+      const { writeJsonReport } = await import('../report/json.js');
+      writeJsonReport(report, req.file ?? 1);
+      continue;
+    }
     const text = await render(req.format, report, { ...ctx, color: req.file ? false : ctx.color });
     if (req.file) writeFileSync(req.file, text);
     else process.stdout.write(text);

@@ -10,6 +10,7 @@ import { evaluate, planRuns } from '../engine/evaluate.js';
 import { summarise, summarisePacks } from '../engine/summary.js';
 import { INFORMATION_URI, toolVersion } from '../engine/version.js';
 import { inventorySections } from './sections.js';
+import { mergeHostResults, splitByHost } from './hosts.js';
 import { collect } from './collect.js';
 
 export interface ScanOptions {
@@ -47,6 +48,13 @@ export async function loadRuleSet(packNames: string[] = [...BUILTIN_PACKS]) {
   return { checks, catalogue, packs };
 }
 
+/** Report sections (certificate inventory, firewall exposure) per host, concatenated. */
+async function inventorySectionsOf(hosts: Inventory[]): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const h of hosts) for (const [name, list] of Object.entries(await inventorySections(h))) (out[name] ??= []).push(...list);
+  return out;
+}
+
 /** Evaluates an inventory against packs and assembles the canonical report. */
 export async function judge(
   inventory: Inventory,
@@ -54,7 +62,9 @@ export async function judge(
   meta: { command: string; args: string[]; targets: string[] },
 ): Promise<ScanReport> {
   const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
-  const results = evaluate(inventory, runs, ruleSet.checks);
+  // Cross-artifact rules pair only files of one host: judge each host's inventory alone.
+  const hosts = splitByHost(inventory);
+  const results = mergeHostResults(hosts.map((h) => evaluate(h, runs, ruleSet.checks)));
   const controlsOf = new Map<string, string[]>();
   for (const run of runs) {
     const list = controlsOf.get(run.rule.id) ?? [];
@@ -82,7 +92,7 @@ export async function judge(
     artifacts: inventory.artifacts.map((a) => ({ path: a.path, kind: a.kind, sha256: a.sha256, size: a.size })),
     results,
     diagnostics: inventory.diagnostics,
-    inventory: await inventorySections(inventory),
+    inventory: await inventorySectionsOf(hosts),
     summary: summarise(results),
   };
 }

@@ -1,0 +1,85 @@
+import type { Inventory } from '../model/inventory.js';
+import type { Result } from '../model/result.js';
+
+/**
+ * A scan of a repository often covers several hosts (`inventories/ftp1/etc/…`,
+ * `inventories/ftp2/etc/…`, or samples/insecure and samples/hardened). Rules that look
+ * across artifacts — the passive range against the firewall, rsa_cert_file against the
+ * certificate — must only pair files of the same host. The host of a file is the path
+ * before its first `etc` directory, counted from the scan root it was found under (a system
+ * image or a checkout of one host's /etc); files outside any `etc` belong to the scan as a
+ * whole.
+ */
+export function hostOf(file: string): string {
+  const parts = file.split('/');
+  const i = parts.indexOf('etc');
+  return i > 0 ? parts.slice(0, i).join('/') : '';
+}
+
+/** Path of an artifact relative to the scan root that contains it (POSIX separators). */
+function underRoot(absPath: string, roots: readonly string[]): string {
+  const root = roots.filter((r) => absPath === r || absPath.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length)[0];
+  return root === undefined ? absPath : absPath.slice(root.length).replace(/^\/+/, '');
+}
+
+const fileOf = (model: unknown): string | undefined => {
+  const f = (model as { file?: unknown }).file;
+  return typeof f === 'string' ? f : undefined;
+};
+
+/**
+ * One inventory per host. With a single host (the usual case) the inventory is returned
+ * unchanged. With several, file models go to their host, and models without a file (live
+ * probe observations) form a group of their own: which of several hosts a probed endpoint
+ * runs is not known, so none of them is compared with it.
+ */
+export function splitByHost(inv: Inventory): Inventory[] {
+  // Models name their file by its report path; the host comes from the path under the root.
+  const hostByPath = new Map(inv.artifacts.map((a) => [a.path, hostOf(underRoot(a.absPath, inv.settings.roots))]));
+  const hostOfFile = (f: string): string => hostByPath.get(f) ?? hostOf(f);
+  const hosts = new Set<string>();
+  for (const list of Object.values(inv.models as Record<string, unknown[]>)) {
+    for (const m of list) {
+      const f = fileOf(m);
+      if (f !== undefined) hosts.add(hostOfFile(f));
+    }
+  }
+  if (hosts.size <= 1) return [inv];
+  const groups = new Map<string, Inventory>();
+  const group = (key: string): Inventory => {
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ...inv, artifacts: inv.artifacts.filter((a) => hostByPath.get(a.path) === key), models: {} }));
+    return g;
+  };
+  for (const [kind, list] of Object.entries(inv.models as Record<string, unknown[]>)) {
+    for (const m of list) {
+      const f = fileOf(m);
+      const models = group(f === undefined ? '\0endpoints' : hostOfFile(f)).models as Record<string, unknown[]>;
+      (models[kind] ??= []).push(m);
+    }
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Results of several host groups as one list. A group with nothing for a rule to judge
+ * yields the engine's generic not-applicable result (no location); it is dropped when the
+ * rule judged something in another group, and kept once when it judged nothing anywhere.
+ * Located results, not-applicable ones included, are all kept, as in a single-host scan.
+ */
+export function mergeHostResults(perGroup: Result[][]): Result[] {
+  if (perGroup.length === 1) return perGroup[0];
+  const all = perGroup.flat();
+  const generic = (r: Result): boolean => r.status === 'not-applicable' && !r.location;
+  const judgedSomewhere = new Set(all.filter((r) => !generic(r)).map((r) => r.ruleId));
+  const kept = new Set<string>();
+  return all.filter((r) => {
+    if (!generic(r)) return true;
+    if (judgedSomewhere.has(r.ruleId)) return false;
+    const key = `${r.ruleId}\0${r.fingerprint}`;
+    if (kept.has(key)) return false;
+    kept.add(key);
+    return true;
+  });
+}
+

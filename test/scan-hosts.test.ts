@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostOf } from '../src/pipeline/hosts.js';
+import { runScan } from '../src/pipeline/scan.js';
+
+/**
+ * One scan, two hosts: each vsftpd.conf must be judged against its own host's firewall,
+ * never against the union of every firewall file in the tree.
+ */
+let tree: string;
+
+function host(name: string, pasv: [number, number]): void {
+  const etc = path.join(tree, 'inventories', name, 'etc');
+  mkdirSync(path.join(etc, 'iptables'), { recursive: true });
+  writeFileSync(path.join(etc, 'vsftpd.conf'), `listen=YES\nssl_enable=YES\npasv_min_port=${pasv[0]}\npasv_max_port=${pasv[1]}\nport_enable=NO\n`);
+  writeFileSync(
+    path.join(etc, 'iptables', 'rules.v4'),
+    `*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp --dport 21 -j ACCEPT\n-A INPUT -p tcp --dport ${pasv[0]}:${pasv[1]} -j ACCEPT\nCOMMIT\n`,
+  );
+}
+
+beforeAll(() => {
+  tree = mkdtempSync(path.join(tmpdir(), 'ftps-audit-hosts-'));
+  host('ftp1', [40000, 40100]);
+  host('ftp2', [50000, 50100]);
+});
+afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+describe('scanning several hosts at once', () => {
+  it('a file belongs to the host whose etc/ holds it', () => {
+    expect(hostOf('inventories/ftp1/etc/vsftpd.conf')).toBe('inventories/ftp1');
+    expect(hostOf('/srv/rootfs/etc/iptables/rules.v4')).toBe('/srv/rootfs');
+    expect(hostOf('etc/vsftpd.conf')).toBe('');
+    expect(hostOf('roles/ftp/files/vsftpd.conf')).toBe('');
+  });
+
+  it('judges each vsftpd.conf against its own firewall', async () => {
+    const { report } = await runScan({ paths: [tree] });
+    const mismatch = report.results.filter((r) => r.ruleId === 'firewall/passive-range-mismatch');
+    expect(mismatch.length).toBeGreaterThanOrEqual(2);
+    expect(mismatch.map((r) => `${r.status} ${r.message}`).filter((m) => !m.startsWith('pass'))).toEqual([]);
+    // Rules with nothing to judge anywhere still appear once, not once per host.
+    const na = report.results.filter((r) => r.ruleId === 'probe/config-differs-from-live');
+    expect(na.length).toBe(1);
+  });
+});
