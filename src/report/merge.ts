@@ -1,6 +1,6 @@
 import type { ArtifactSummary, PackSummary, RuleSummary, ScanReport } from '../model/report.js';
 import type { Result, Status } from '../model/result.js';
-import { recomputePacks, summarizeResults } from '../gate/summary.js';
+import { summarise, summarisePacks } from '../engine/summary.js';
 
 /**
  * `ftps-audit report a.json b.json …`: several saved results (many hosts, many repos) as one
@@ -62,13 +62,13 @@ export function mergeReports(reports: readonly ScanReport[], now: Date = new Dat
         ? { exitCode: Math.max(...reports.map((r) => r.invocation.exitCode ?? 0)) }
         : {}),
     },
-    packs: recomputePacks(mergePacks(reports.map((r) => r.packs)), results),
+    packs: summarisePacks(mergePacks(reports.map((r) => r.packs)), results),
     rules: [...rules.values()],
     artifacts: [...artifacts.values()],
     results,
     diagnostics: reports.flatMap((r) => r.diagnostics),
     inventory,
-    summary: summarizeResults(results),
+    summary: summarise(results),
   };
   return merged;
 }
