@@ -112,8 +112,10 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   }
 
   for (const [name, entries] of Object.entries(report.inventory)) {
-    out.push(c.bold(`Inventory: ${name} (${entries.length})`));
-    for (const e of entries) out.push('  ' + summariseEntry(e));
+    const line = SECTION_LINES[name];
+    out.push(c.bold(`${SECTION_TITLES[name] ?? `Inventory: ${name}`} (${entries.length})`));
+    if (line) for (const e of entries) out.push('  ' + line(e as Record<string, unknown>));
+    else out.push('  (see the JSON or HTML report)');
     out.push('');
   }
 
@@ -133,14 +135,20 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
   return out.join('\n') + '\n';
 }
 
-/** One line per inventory entry: prefer well-known fields, fall back to JSON. */
-function summariseEntry(e: unknown): string {
-  if (e && typeof e === 'object') {
-    const o = e as Record<string, unknown>;
-    const parts = ['file', 'subject', 'issuer', 'key', 'signatureAlgorithm', 'notAfter', 'sans', 'fingerprintSha256', 'usedBy']
-      .filter((k) => o[k] !== undefined && !(Array.isArray(o[k]) && (o[k] as unknown[]).length === 0))
-      .map((k) => `${k}=${Array.isArray(o[k]) ? (o[k] as unknown[]).join(',') : String(o[k])}`);
-    if (parts.length > 0) return parts.join('  ');
-  }
-  return JSON.stringify(e);
-}
+const SECTION_TITLES: Record<string, string> = {
+  certificates: 'Certificate inventory',
+  firewallExposure: 'Firewall exposure per port',
+  probe: 'Probed endpoints',
+};
+
+const str = (v: unknown): string => (Array.isArray(v) ? v.join(',') : v === undefined || v === null ? '' : String(v));
+
+/** One line per entry of the sections the text report knows; others are left to JSON/HTML. */
+const SECTION_LINES: Record<string, (e: Record<string, unknown>) => string> = {
+  certificates: (e) =>
+    [`${str(e.file)}${e.line ? `:${str(e.line)}` : ''}`, str(e.subject), `issuer=${str(e.issuer)}`, str(e.key), str(e.signatureAlgorithm), `notAfter=${str(e.notAfter)}`, e.sans && (e.sans as unknown[]).length ? `SAN=${str(e.sans)}` : '', `sha256=${str(e.fingerprintSha256)}`, e.usedBy && (e.usedBy as unknown[]).length ? `used by ${str(e.usedBy)}` : '']
+      .filter(Boolean)
+      .join('  '),
+  firewallExposure: (e) => `${str(e.family).padEnd(5)} ${str(e.ports).padEnd(12)} ${str(e.role)}: ${str(e.description)} (${str(e.decidedBy)})`,
+  probe: (e) => `${str(e.endpoint)}  ${str(e.reachability)}${e.mode ? `  mode ${str(e.mode)}` : ''}${e.durationMs !== undefined ? `  ${str(e.durationMs)} ms` : ''}`,
+};
