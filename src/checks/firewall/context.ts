@@ -179,3 +179,34 @@ export function unnamedPort(rulesets: FirewallRuleset[]): number {
   for (const p of [31337, 12345, 54321, 4444, 61000, 7, 1]) if (!named(p)) return p;
   return 31337;
 }
+
+export interface PortJudgement {
+  /** Which verdicts make it a failure (e.g. "closed" for a port that must be open). */
+  failWhen: (v: PortVerdict) => boolean;
+  /** vsftpd options the verdict rests on (for the assumptions line). */
+  options: readonly string[];
+  data: Record<string, string | number | boolean>;
+  keySuffix?: string;
+}
+
+/**
+ * The shared shape of the per-port rules: the model's verdict for one port of one family,
+ * turned into pass/fail located on the deciding rule, or not-evaluated when the verdict
+ * rests on a construct the model cannot judge.
+ */
+export function judgePort(inv: Inventory, fw: FirewallModel, needs: ServerNeeds, family: IpFamily, port: number, j: PortJudgement): CheckOutcome {
+  const v = fw.portVerdict(family, port);
+  const key = `${needs.config.file}/${family}/${port}${j.keySuffix ?? ''}`;
+  const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
+  if (v.verdict === 'unknown') return notEvaluated(key, v, file);
+  const fail = j.failWhen(v);
+  return {
+    status: fail ? 'fail' : 'pass',
+    messageId: fail ? 'fail' : 'pass',
+    key,
+    location: locationOfRef(v.decidedBy, file),
+    evidence: v.decidedBy?.text,
+    assumptions: modelAssumptions(inv, needs.values.filter((e) => j.options.includes(e.option)), family),
+    data: { ...j.data, port, family: familyName(family), verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
+  };
+}

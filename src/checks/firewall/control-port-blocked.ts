@@ -1,5 +1,5 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
-import { allNeeds, describeRef, describeVerdict, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions, notEvaluated } from './context.js';
+import { allNeeds, familiesOf, firewallOf, hasFirewallAndVsftpd, judgePort } from './context.js';
 
 /** The port vsftpd listens on must get through, or the service is down for everyone. */
 export const controlPortBlocked: Check = {
@@ -13,20 +13,11 @@ export const controlPortBlocked: Check = {
     const out: CheckOutcome[] = [];
     for (const needs of allNeeds(inventory)) {
       for (const family of familiesOf(needs)) {
-        const v = fw.portVerdict(family, needs.listenPort);
-        const key = `${needs.config.file}/${family}/${needs.listenPort}`;
-        const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
-        if (v.verdict === 'unknown') { out.push(notEvaluated(key, v, file)); continue; }
-        const fail = v.verdict === 'closed';
-        out.push({
-          status: fail ? 'fail' : 'pass',
-          messageId: fail ? 'fail' : 'pass',
-          key,
-          location: locationOfRef(v.decidedBy, file),
-          evidence: v.decidedBy?.text,
-          assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port' || e.option === 'listen_ipv6'), family),
-          data: { port: needs.listenPort, family: familyName(family), vsftpd: needs.config.file, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
-        });
+        out.push(judgePort(inventory, fw, needs, family, needs.listenPort, {
+          failWhen: (v) => v.verdict === 'closed',
+          options: ['listen_port', 'listen_ipv6'],
+          data: { vsftpd: needs.config.file },
+        }));
       }
     }
     return out;

@@ -1,5 +1,5 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
-import { allNeeds, describeRef, describeVerdict, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions, notEvaluated } from './context.js';
+import { allNeeds, familiesOf, firewallOf, hasFirewallAndVsftpd, judgePort } from './context.js';
 
 /**
  * An implicit-TLS-only server (ssl_enable + implicit_ssl, listening elsewhere than 21) has
@@ -22,20 +22,11 @@ export const plaintextPortOpen: Check = {
     for (const needs of allNeeds(inventory)) {
       if (!needs.implicitOnly || needs.listenPort === 21) continue;
       for (const family of familiesOf(needs)) {
-        const v = fw.portVerdict(family, 21);
-        const key = `${needs.config.file}/${family}/21`;
-        const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
-        if (v.verdict === 'unknown') { out.push(notEvaluated(key, v, file)); continue; }
-        const fail = v.verdict !== 'closed';
-        out.push({
-          status: fail ? 'fail' : 'pass',
-          messageId: fail ? 'fail' : 'pass',
-          key,
-          location: locationOfRef(v.decidedBy, file),
-          evidence: v.decidedBy?.text,
-          assumptions: modelAssumptions(inventory, needs.values.filter((e) => ['listen_port', 'implicit_ssl', 'ssl_enable'].includes(e.option)), family),
-          data: { family: familyName(family), listenPort: needs.listenPort, vsftpd: needs.config.file, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
-        });
+        out.push(judgePort(inventory, fw, needs, family, 21, {
+          failWhen: (v) => v.verdict !== 'closed',
+          options: ['listen_port', 'implicit_ssl', 'ssl_enable'],
+          data: { listenPort: needs.listenPort, vsftpd: needs.config.file },
+        }));
       }
     }
     return out;

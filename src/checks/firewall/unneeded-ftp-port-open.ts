@@ -1,5 +1,5 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
-import { allNeeds, describeRef, describeVerdict, familiesOf, familyName, firewallOf, hasFirewallAndVsftpd, locationOfRef, modelAssumptions, notEvaluated } from './context.js';
+import { allNeeds, familiesOf, firewallOf, hasFirewallAndVsftpd, judgePort } from './context.js';
 
 /**
  * The FTP-family ports vsftpd does not use, judged inbound: 20 (ftp-data is outbound from
@@ -21,20 +21,11 @@ export const unneededFtpPortOpen: Check = {
       const ports = [20, 21, 989, 990].filter((p) => p !== needs.listenPort && !(p === 21 && needs.implicitOnly));
       for (const family of familiesOf(needs)) {
         for (const port of ports) {
-          const v = fw.portVerdict(family, port);
-          const key = `${needs.config.file}/${family}/${port}`;
-          const file = fw.rulesetsFor(family)[0]?.file ?? needs.config.file;
-          if (v.verdict === 'unknown') { out.push(notEvaluated(key, v, file)); continue; }
-          const fail = v.verdict !== 'closed';
-          out.push({
-            status: fail ? 'fail' : 'pass',
-            messageId: fail ? 'fail' : 'pass',
-            key,
-            location: locationOfRef(v.decidedBy, file),
-            evidence: v.decidedBy?.text,
-            assumptions: modelAssumptions(inventory, needs.values.filter((e) => e.option === 'listen_port'), family),
-            data: { port, family: familyName(family), listenPort: needs.listenPort, verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
-          });
+          out.push(judgePort(inventory, fw, needs, family, port, {
+            failWhen: (v) => v.verdict !== 'closed',
+            options: ['listen_port'],
+            data: { listenPort: needs.listenPort },
+          }));
         }
       }
     }
