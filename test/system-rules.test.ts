@@ -62,6 +62,16 @@ describe('system checks, run directly', () => {
     expect(one('system.faillock-unlock-time', { faillock: 'unlock_time = never\n' })).toMatchObject({ status: 'pass', messageId: 'passNever' });
   });
 
+  it('faillock: deny=/unlock_time= arguments on a pam_faillock line are judged on their own', () => {
+    const pam = { vsftpd: 'auth required pam_faillock.so preauth deny=20 unlock_time=0\nauth [default=die] pam_faillock.so authfail deny=5 unlock_time=900\n' };
+    expect(run('system.faillock-deny', { faillock: 'deny = 3\n', pam }, { max_attempts: 10 }).map((o) => [o.status, o.location?.file, o.location?.line])).toEqual([
+      ['fail', 'etc/pam.d/vsftpd', 1], ['pass', 'etc/pam.d/vsftpd', 2], ['pass', 'etc/security/faillock.conf', 1],
+    ]);
+    // No faillock.conf scanned: only the explicit arguments are judged, never a guessed default.
+    expect(run('system.faillock-unlock-time', { pam }, { min_seconds: 1800 }).map((o) => [o.status, o.messageId, o.location?.line])).toEqual([['pass', 'passNever', 1], ['fail', 'fail', 2]]);
+    expect(run('system.faillock-unlock-time', { pam: { vsftpd: VSFTPD_PAM_OK } })[0]!.status).toBe('not-applicable');
+  });
+
   it('system.pam-faillock-missing: follows pam_service_name and @include; needs preauth and authfail', () => {
     expect(one('system.pam-faillock-missing', { pam: { vsftpd: VSFTPD_PAM_OK } })).toMatchObject({ status: 'pass', location: { file: 'etc/pam.d/vsftpd', line: 1 } });
     const authfailOnly = 'auth [default=die] pam_faillock.so authfail\n';
