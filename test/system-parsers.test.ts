@@ -83,7 +83,7 @@ describe('fail2ban configparser dialect', () => {
     expect(dflt!.entries['bantime']!.value).toBe('1h');
     expect(jail!.entries['enabled']).toMatchObject({ value: 'true', line: 5 });
     expect(jail!.entries['ignoreip']!.value).toBe('a;b');
-    expect(jail!.entries['failregex']!.value).toBe('^one\n^two');
+    expect(jail!.entries['failregex']!).toMatchObject({ value: '^one\n^two', lines: [7, 8] });
     expect(model).toMatchObject({ role: 'jail', layer: 2 });
   });
 

@@ -73,6 +73,8 @@ export interface Fail2banEntry {
   /** Raw value (continuation lines joined with "\n", inline comments removed). */
   value: string;
   line: number;
+  /** Line of each non-empty part of `value` (the key's line, then continuation lines). */
+  lines: number[];
   text: string;
 }
 

@@ -69,7 +69,7 @@ export const fail2banFilterHostInjection: Check = {
       const hit = PAYLOADS.map((p) => ({ p, host: re.exec(logLine(p))?.groups?.['host'] })).find((h) => h.host !== undefined && h.host !== REAL && h.host.replace(/^::ffff:/, '') !== REAL);
       out.push({
         status: hit ? 'fail' : 'pass', messageId: hit ? 'fail' : 'pass', key: `failregex/${i + 1}`,
-        location: { file: found.file, line: found.entry.line + i }, evidence: line,
+        location: { file: found.file, line: found.entry.lines[i] ?? found.entry.line }, evidence: line,
         data: { n: i + 1, user: hit?.p ?? '', banned: hit?.host ?? '', real: REAL },
       });
     });

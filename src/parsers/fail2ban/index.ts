@@ -37,6 +37,7 @@ export function parseFail2ban(file: string, text: string): { model: Fail2banFile
     if (/^\s/.test(raw) && current && lastKey) {
       const entry = current.entries[lastKey]!;
       entry.value = entry.value ? `${entry.value}\n${noComment.trim()}` : noComment.trim();
+      entry.lines.push(line);
       return;
     }
     lastKey = undefined;
@@ -52,7 +53,8 @@ export function parseFail2ban(file: string, text: string): { model: Fail2banFile
       return;
     }
     const key = kv[1]!.trim().toLowerCase();
-    current.entries[key] = { key, value: kv[2]!.trim(), line, text: raw };
+    const value = kv[2]!.trim();
+    current.entries[key] = { key, value, line, lines: value ? [line] : [], text: raw };
     lastKey = key;
   });
   return { model: { file, ...roleOf(file), sections }, diagnostics };
