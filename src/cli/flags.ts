@@ -58,3 +58,27 @@ export const liveProbeFlags = {
   'password-env': Flags.string({ description: "Name of the environment variable holding --user's password (never a value on the command line; never printed)." }),
   'no-renegotiation': Flags.boolean({ description: 'Skip client-initiated renegotiation tests (they need full handshakes).' }),
 };
+
+/** Parsed values of the output and gating flags every judging command shares. */
+export interface ReportingFlags {
+  pack?: string[];
+  format: string;
+  output?: string[];
+  'fail-on': string;
+  color?: boolean;
+  'show-passes'?: boolean;
+  baseline?: string;
+  waivers?: string;
+  'sarif-category'?: string;
+}
+
+/** Parsed values of liveProbeFlags. */
+export interface LiveProbeFlagValues {
+  sni?: string;
+  timeout: number;
+  concurrency: number;
+  mode: string;
+  user?: string;
+  'password-env'?: string;
+  'no-renegotiation'?: boolean;
+}

@@ -2,26 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { ProbeObservation } from '../model/probe.js';
 import type { ProbeTarget } from '../probe/targets.js';
 import { UsageError as ProbeUsageError } from './errors.js';
+import type { LiveProbeFlagValues, ReportingFlags } from './flags.js';
 
-export interface ProbeFlags {
+export interface ProbeFlags extends ReportingFlags, LiveProbeFlagValues {
   targets?: string;
-  sni?: string;
   hostname?: string;
   'ca-file'?: string;
-  timeout: number;
-  concurrency: number;
-  mode: string;
-  user?: string;
-  'password-env'?: string;
-  'no-renegotiation'?: boolean;
-  format: string;
-  output?: string[];
-  'fail-on': string;
-  pack?: string[];
-  color?: boolean;
-  'show-passes'?: boolean;
-  waivers?: string;
-  baseline?: string;
 }
 
 
@@ -59,7 +45,7 @@ function passwordFrom(flags: Pick<ProbeFlags, 'user' | 'password-env'>): string 
   return password;
 }
 
-export type LiveProbeFlags = Pick<ProbeFlags, 'sni' | 'hostname' | 'ca-file' | 'timeout' | 'concurrency' | 'mode' | 'user' | 'password-env' | 'no-renegotiation'>;
+export type LiveProbeFlags = LiveProbeFlagValues & Pick<ProbeFlags, 'hostname' | 'ca-file'>;
 
 /** Probes the targets (progress on a TTY only) and returns the observations. */
 export async function observe(targets: ProbeTarget[], flags: LiveProbeFlags): Promise<ProbeObservation[]> {

@@ -4,17 +4,10 @@ import { runScan } from '../pipeline/scan.js';
 import { applyGates, exitCodeFor, gateNotes, type FailOn } from '../gate/index.js';
 import { emit, outputRequests, useColor } from './output.js';
 import { userFacingMessage } from './errors.js';
+import type { LiveProbeFlagValues, ReportingFlags } from './flags.js';
 
-export interface ScanFlags {
-  pack?: string[];
+export interface ScanFlags extends ReportingFlags, LiveProbeFlagValues {
   'vsftpd-flavor': string;
-  format: string;
-  output?: string[];
-  'fail-on': string;
-  color?: boolean;
-  'show-passes'?: boolean;
-  baseline?: string;
-  waivers?: string;
   root?: string;
   live?: boolean;
   hostname?: string[];
@@ -22,15 +15,7 @@ export interface ScanFlags {
   'expiry-warning-days': number;
   'p12-password-env'?: string;
   'max-file-size': number;
-  'sarif-category'?: string;
   probe?: string[];
-  sni?: string;
-  timeout: number;
-  concurrency: number;
-  mode: string;
-  user?: string;
-  'password-env'?: string;
-  'no-renegotiation'?: boolean;
 }
 
 /**

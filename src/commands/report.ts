@@ -1,17 +1,8 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { baselineFlag, colorFlag, formatFlag, outputFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
+import { baselineFlag, colorFlag, formatFlag, outputFlag, sarifCategoryFlag, showPassesFlag, waiversFlag, type ReportingFlags } from '../cli/flags.js';
 import { SEVERITIES } from '../model/result.js';
 
-export interface ReportFlags {
-  format: string;
-  output?: string[];
-  'fail-on': string;
-  color?: boolean;
-  'show-passes'?: boolean;
-  baseline?: string;
-  waivers?: string;
-  'sarif-category'?: string;
-}
+export type ReportFlags = Omit<ReportingFlags, 'pack'>;
 
 /**
  * Re-renders saved JSON results (one or many, merged) in any format, optionally gating them
