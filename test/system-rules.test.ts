@@ -108,6 +108,12 @@ describe('system checks, run directly', () => {
     expect(one('system.pwquality-letter-digit', p('DCREDIT = -2\n'))).toMatchObject({ status: 'fail', data: { missing: 'a letter (lcredit or ucredit <= -1)' } });
   });
 
+  it('system.pwquality-not-enforcing: enforcing = 0 only warns; the default 1 passes', () => {
+    const p = (t: string) => ({ pwquality: { 'etc/security/pwquality.conf': t } });
+    expect(one('system.pwquality-not-enforcing', p('minlen = 12\n'))).toMatchObject({ status: 'pass', data: { value: 1, where: 'default' } });
+    expect(one('system.pwquality-not-enforcing', p('minlen = 12\nEnforcing = 0\n'))).toMatchObject({ status: 'fail', location: { line: 2 } });
+  });
+
   it('system.pwquality-not-in-pam: pwquality without pam_pwquality has no effect', () => {
     const conf = { 'etc/security/pwquality.conf': 'minlen = 12\n' };
     expect(one('system.pwquality-not-in-pam', { pwquality: conf, pam: { 'common-password': 'password [success=1 default=ignore] pam_unix.so obscure yescrypt\n' } }).status).toBe('fail');
@@ -120,7 +126,7 @@ describe('system checks, run directly', () => {
     expect(one('system.pwhistory-remember', pw('password required pam_pwhistory.so remember=3\n'), { min_remember: 4 })).toMatchObject({ status: 'fail', data: { remember: 3 }, location: { line: 1 } });
     expect(one('system.pwhistory-remember', pw('password required pam_pwhistory.so use_authtok\n')).status).toBe('pass');
     expect(one('system.pwhistory-remember', pw('password sufficient pam_unix.so remember=5\n')).status).toBe('pass');
-    expect(one('system.pwhistory-remember', pw('password sufficient pam_unix.so yescrypt\n'))).toMatchObject({ status: 'fail', messageId: 'absent' });
+    expect(one('system.pwhistory-remember', pw('password sufficient pam_unix.so yescrypt\n'))).toMatchObject({ status: 'fail', messageId: 'absent', location: { file: 'etc/pam.d/common-password' } });
   });
 
   it('system.login-defs-max-days: > 90 and unset fail, the new-accounts-only caveat is attached', () => {

@@ -86,7 +86,9 @@ export const pwhistoryRemember: Check = {
         });
       }
     }
-    if (!out.length) out.push({ status: 'fail', messageId: 'absent', key: 'absent', location: { file: pam[0]!.file }, data: { need, pamFiles: pam.length } });
+    // Point at the shared password stack where the line belongs (Debian, then Red Hat names).
+    const home = ['common-password', 'system-auth', 'password-auth'].map((n) => pam.find((f) => f.service === n)).find(Boolean) ?? pam[0]!;
+    if (!out.length) out.push({ status: 'fail', messageId: 'absent', key: 'absent', location: { file: home.file }, data: { need, pamFiles: pam.length } });
     return out;
   },
 };

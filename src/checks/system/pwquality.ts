@@ -4,7 +4,7 @@ import type { PwqualityFile } from '../../model/system.js';
 import { intOf, lastSetting } from './common.js';
 
 /** libpwquality 1.4.5 defaults (pwquality.conf(5)). */
-const DEFAULTS: Record<string, number> = { minlen: 8, dcredit: 0, ucredit: 0, lcredit: 0, ocredit: 0, minclass: 0 };
+const DEFAULTS: Record<string, number> = { enforcing: 1, minlen: 8, dcredit: 0, ucredit: 0, lcredit: 0, ocredit: 0, minclass: 0 };
 /** libpwquality refuses any password shorter than this whatever minlen says. */
 const HARD_FLOOR = 6;
 const hasPwquality = (inv: Inventory): boolean => modelsOf(inv, 'pwquality').length > 0;
@@ -79,5 +79,20 @@ export const pwqualityLetterDigit: Check = {
     const data = { dcredit: d.value, lcredit: l.value, ucredit: u.value, minclass, missing: missing.join(' and ') };
     const at = d.value > -1 ? d : l.value > -1 && u.value > -1 ? l : d;
     return [{ status: missing.length ? 'fail' : 'pass', messageId: missing.length ? 'fail' : 'pass', key: 'classes', ...locate(files, at), data }];
+  },
+};
+
+/** enforcing=0: pam_pwquality only prints a warning and lets the weak password through. */
+export const pwqualityNotEnforcing: Check = {
+  name: 'system.pwquality-not-enforcing',
+  target: 'system',
+  description: 'pwquality enforcing is not 0 (0 makes pam_pwquality warn but accept).',
+  messageIds: ['pass', 'fail'],
+  appliesTo: hasPwquality,
+  run: ({ inventory }): CheckOutcome[] => {
+    const files = modelsOf(inventory, 'pwquality');
+    const e = effectivePwquality(files, 'enforcing');
+    const ok = e.value !== 0;
+    return [{ status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', key: 'enforcing', ...locate(files, e), data: { value: e.value, where: e.where } }];
   },
 };
