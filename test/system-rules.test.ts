@@ -108,6 +108,19 @@ describe('system checks, run directly', () => {
     expect(one('system.pwquality-letter-digit', p('DCREDIT = -2\n'))).toMatchObject({ status: 'fail', data: { missing: 'a letter (lcredit or ucredit <= -1)' } });
   });
 
+  it('pwquality: arguments on a pam_pwquality line override the file and are judged at that line', () => {
+    const conf = { 'etc/security/pwquality.conf': 'minlen = 12\ndcredit = -1\nlcredit = -1\n' };
+    const pam = { 'common-password': 'password requisite pam_pwquality.so retry=3 minlen=8 dcredit=0 enforcing=0\n' };
+    expect(run('system.pwquality-minlen', { pwquality: conf, pam }, { min_length: 12 }).map((o) => [o.status, o.location?.file, o.data?.['where']])).toEqual([
+      ['pass', 'etc/security/pwquality.conf', 'etc/security/pwquality.conf:1'],
+      ['fail', 'etc/pam.d/common-password', 'argument on etc/pam.d/common-password:1'],
+    ]);
+    expect(run('system.pwquality-letter-digit', { pwquality: conf, pam }).map((o) => o.status)).toEqual(['pass', 'fail']);
+    expect(run('system.pwquality-not-enforcing', { pwquality: conf, pam }).map((o) => o.status)).toEqual(['pass', 'fail']);
+    // Arguments that change nothing the rule judges add no outcome.
+    expect(run('system.pwquality-minlen', { pwquality: conf, pam: { 'common-password': 'password requisite pam_pwquality.so retry=3\n' } })).toHaveLength(1);
+  });
+
   it('system.pwquality-not-enforcing: enforcing = 0 only warns; the default 1 passes', () => {
     const p = (t: string) => ({ pwquality: { 'etc/security/pwquality.conf': t } });
     expect(one('system.pwquality-not-enforcing', p('minlen = 12\n'))).toMatchObject({ status: 'pass', data: { value: 1, where: 'default' } });
