@@ -47,8 +47,9 @@ export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: Rende
   for (const req of reqs) {
     if (req.format === 'json') {
       // Written in pieces: a large tree's report is longer than V8's longest string.
-      const { writeJsonReport } = await import('../report/json.js');
-      writeJsonReport(report, req.file ?? 1);
+      const { renderJsonChunks, writeJsonReport } = await import('../report/json.js');
+      if (req.file) writeJsonReport(report, req.file);
+      else for (const piece of renderJsonChunks(report)) process.stdout.write(piece);
       continue;
     }
     const text = await render(req.format, report, { ...ctx, color: req.file ? false : ctx.color });
