@@ -11,6 +11,8 @@ import { summarise, summarisePacks } from '../engine/summary.js';
 import { INFORMATION_URI, toolVersion } from '../engine/version.js';
 import { inventorySections } from './sections.js';
 import { mergeHostResults, splitByHost } from './hosts.js';
+import { separatePerUserFiles } from './per-user.js';
+import type { VsftpdConfig } from '../model/vsftpd.js';
 import { collect } from './collect.js';
 
 export interface ScanOptions {
@@ -112,6 +114,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanRun> {
   const models = { ...collected.models } as Record<string, unknown[]>;
   for (const [k, v] of Object.entries((opts.extraModels ?? {}) as Record<string, unknown[]>)) (models[k] ??= []).push(...v);
   const diagnostics: Diagnostic[] = collected.diagnostics;
+  if (models.vsftpd?.length) {
+    const split = separatePerUserFiles(models.vsftpd as VsftpdConfig[], collected.artifacts, settings, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    models.vsftpd = split.main;
+    diagnostics.push(...split.diagnostics);
+  }
   if (collected.unrecognised > 0) {
     diagnostics.push({ level: 'info', code: 'discover/unrecognised', message: `${collected.unrecognised} file(s) read but not recognised as FTPS-related configuration; skipped` });
   }
