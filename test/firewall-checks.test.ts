@@ -90,6 +90,11 @@ describe('firewall checks, run directly', () => {
     const out = run('firewall.unneeded-ftp-port-open', inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 20,21,989,990 -j ACCEPT')));
     expect(out.filter((o) => o.status === 'fail').map((o) => o.data?.port)).toEqual([20, 989]);
     expect(statuses(run('firewall.unneeded-ftp-port-open', inventory(IMPLICIT, v4(HARDENED))))).toEqual(['pass', 'pass']);
+    // A second vsftpd config serving 21 (explicit beside implicit): 21 is needed, not judged.
+    const both = inventory(IMPLICIT, v4(':INPUT DROP [0:0]\n-A INPUT -p tcp -m multiport --dports 20,21,989,990 -j ACCEPT'));
+    both.models.vsftpd!.push(buildConfig(Buffer.from('listen=YES\nssl_enable=YES\nlisten_port=21\npasv_min_port=40000\npasv_max_port=40100\n'), 'etc/vsftpd-explicit.conf', 'debian').config);
+    const fails = run('firewall.unneeded-ftp-port-open', both).filter((o) => o.status === 'fail').map((o) => o.data?.port);
+    expect([...new Set(fails)]).toEqual([20, 989]);
   });
 
   it('firewall.passive-range-mismatch: too narrow, too wide, all high ports, passive off', () => {

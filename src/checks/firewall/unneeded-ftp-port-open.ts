@@ -16,9 +16,12 @@ export const unneededFtpPortOpen: Check = {
   run: ({ inventory }) => {
     const fw = firewallOf(inventory);
     const out: CheckOutcome[] = [];
+    // Ports another vsftpd config of the host listens on are needed (explicit on 21 beside
+    // implicit on 990 is two daemons, one config each).
+    const served = new Set(allNeeds(inventory).map((n) => n.listenPort));
     for (const needs of allNeeds(inventory)) {
       // 21 while implicit-only is firewall/plaintext-port-open-implicit-only's finding.
-      const ports = [20, 21, 989, 990].filter((p) => p !== needs.listenPort && !(p === 21 && needs.implicitOnly));
+      const ports = [20, 21, 989, 990].filter((p) => !served.has(p) && !(p === 21 && needs.implicitOnly));
       for (const family of familiesOf(needs)) {
         for (const port of ports) {
           out.push(judgePort(inventory, fw, needs, family, port, {
