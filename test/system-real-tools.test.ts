@@ -10,6 +10,9 @@ import { effectivePwquality, shortestAccepted } from '../src/checks/system/pwqua
 import { fail2banFilterHostInjection } from '../src/checks/system/fail2ban-filter.js';
 import type { Inventory } from '../src/model/inventory.js';
 import type { RuleDefinition } from '../src/engine/types.js';
+import { parsePam } from '../src/parsers/pam/index.js';
+import { walkWrongPassword } from '../src/checks/system/pam-flow.js';
+import { mkdirSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftps-audit-system-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,4 +128,42 @@ describe.skipIf(!canFail2ban || !has('fail2ban-regex'))('failregex host injectio
     expect(bannedBy(fixed)).toEqual(['198.51.100.7', '198.51.100.8']);
     expect(judge('etc/fail2ban/filter.d/vsftpd.local', text)).toEqual(['pass']);
   });
+});
+
+/**
+ * The PAM walk against real libpam: in a private mount namespace, /etc/pam.d is a directory
+ * holding one test service and /etc/shadow a one-line file with a root password we chose, so pamtester
+ * can fail a login for real; pam_faillock writes its tally to a temp dir. authfail ran iff
+ * the tally has an entry, which must be what walkWrongPassword predicts.
+ */
+const canPam = process.getuid?.() === 0 && has('pamtester') && has('faillock') && has('unshare') && has('openssl');
+
+describe.skipIf(!canPam)('the wrong-password walk agrees with real libpam (pamtester + pam_faillock tally)', () => {
+  const root = join(dir, 'pam');
+  const tally = join(root, 'tally');
+  const stacks: Record<string, string> = {
+    'requisite pam_unix stops before authfail': 'auth required pam_faillock.so preauth DIR\nauth requisite pam_unix.so\nauth [default=die] pam_faillock.so authfail DIR\n',
+    'Debian recipe: [success=1 default=ignore] pam_unix': 'auth required pam_faillock.so preauth DIR\nauth [success=1 default=ignore] pam_unix.so\nauth [default=die] pam_faillock.so authfail DIR\nauth required pam_permit.so\n',
+    'failure jump over authfail': 'auth required pam_faillock.so preauth DIR\nauth [success=ok default=1] pam_unix.so\nauth [default=die] pam_faillock.so authfail DIR\nauth requisite pam_deny.so\n',
+    'sufficient pam_unix falls through to authfail': 'auth required pam_faillock.so preauth DIR\nauth sufficient pam_unix.so\nauth [default=die] pam_faillock.so authfail DIR\n',
+    'required pam_unix continues to authfail': 'auth required pam_faillock.so preauth DIR\nauth required pam_unix.so\nauth [default=die] pam_faillock.so authfail DIR\n',
+  };
+  for (const [name, template] of Object.entries(stacks)) {
+    it(name, () => {
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(join(root, 'pam.d'), { recursive: true });
+      mkdirSync(tally);
+      const hash = execFileSync('openssl', ['passwd', '-6', '-salt', 'ftpsaudit', 'right-password'], { encoding: 'utf8' }).trim();
+      // Only root's entry, with a password we chose: no real hash is ever copied.
+      writeFileSync(join(root, 'shadow'), `root:${hash}:19000:0:99999:7:::\n`, { mode: 0o640 });
+      const text = template.replaceAll('DIR', `dir=${tally}`);
+      writeFileSync(join(root, 'pam.d', 'ftpsaudit'), text);
+      spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind '${join(root, 'pam.d')}' /etc/pam.d && mount --bind '${join(root, 'shadow')}' /etc/shadow && exec pamtester ftpsaudit root authenticate`], { input: 'wrong-password\n', encoding: 'utf8', timeout: 15_000 });
+      const counted = execFileSync('faillock', ['--dir', tally, '--user', 'root'], { encoding: 'utf8' }).trim().split('\n').length > 2;
+      const auth = parsePam('etc/pam.d/ftpsaudit', text).model.rules.map((rule) => ({ rule, file: 'etc/pam.d/ftpsaudit' }));
+      const walk = walkWrongPassword(auth);
+      const predicted = walk.visited.some((i) => auth[i]!.rule.args.includes('authfail'));
+      expect(predicted).toBe(counted);
+    });
+  }
 });

@@ -87,6 +87,20 @@ describe('system checks, run directly', () => {
     expect(one('system.pam-faillock-missing', { vsftpd: 'pam_service_name=ftp\n', pam: { vsftpd: VSFTPD_PAM_OK, ftp: DEBIAN_COMMON_AUTH } })).toMatchObject({ status: 'fail', key: 'ftp' });
   });
 
+  it('system.pam-faillock-missing: walks the stack for a wrong password; authfail behind a requisite pam_unix never runs', () => {
+    const requisite = 'auth required pam_faillock.so preauth\nauth requisite pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth required pam_permit.so\n';
+    expect(one('system.pam-faillock-missing', { pam: { vsftpd: requisite } })).toMatchObject({ status: 'fail', messageId: 'unreachable', location: { line: 2 }, data: { skipped: 'pam_faillock.so authfail', cause: 'etc/pam.d/vsftpd:2 (requisite pam_unix) ends the stack' } });
+    // A failure jump over authfail skips it too.
+    const jump = 'auth required pam_faillock.so preauth\nauth [success=ok default=1] pam_unix.so\nauth [default=die] pam_faillock.so authfail\nauth requisite pam_deny.so\n';
+    expect(one('system.pam-faillock-missing', { pam: { vsftpd: jump } }).messageId).toBe('unreachable');
+    // preauth after the password module is too late.
+    const late = 'auth [success=1 default=ignore] pam_unix.so\nauth required pam_faillock.so preauth\nauth [default=die] pam_faillock.so authfail\n';
+    expect(one('system.pam-faillock-missing', { pam: { vsftpd: late } })).toMatchObject({ messageId: 'unreachable', data: { skipped: 'pam_faillock.so preauth' } });
+    // The Debian recipe (sufficient pam_unix, then authfail) is fine.
+    const sufficient = 'auth required pam_faillock.so preauth\nauth sufficient pam_unix.so\nauth [default=die] pam_faillock.so authfail\n';
+    expect(one('system.pam-faillock-missing', { pam: { vsftpd: sufficient } }).status).toBe('pass');
+  });
+
   it('system.pwquality-minlen: default 8 fails; positive credits lower the real minimum', () => {
     expect(one('system.pwquality-minlen', { pwquality: { 'etc/security/pwquality.conf': '# all commented\n' } }, { min_length: 12 })).toMatchObject({ status: 'fail', messageId: 'fail', data: { minlen: 8, shortest: 8 } });
     expect(one('system.pwquality-minlen', { pwquality: { 'etc/security/pwquality.conf': 'minlen = 12\n' } }, { min_length: 12 }).status).toBe('pass');

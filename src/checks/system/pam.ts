@@ -1,6 +1,7 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import { modelsOf, type Inventory } from '../../model/inventory.js';
 import { moduleName, notEvaluated, pamStack, vsftpdPamService } from './common.js';
+import { PASSWORD_MODULES, walkWrongPassword } from './pam-flow.js';
 
 const hasPam = (inv: Inventory): boolean => modelsOf(inv, 'pam').length > 0;
 
@@ -13,7 +14,7 @@ export const pamFaillockMissing: Check = {
   name: 'system.pam-faillock-missing',
   target: 'system',
   description: "vsftpd's PAM auth stack (includes expanded) has pam_faillock preauth and authfail.",
-  messageIds: ['pass', 'fail', 'notEvaluated'],
+  messageIds: ['pass', 'fail', 'unreachable', 'notEvaluated'],
   appliesTo: hasPam,
   run: ({ inventory }): CheckOutcome[] => {
     const { service, source } = vsftpdPamService(inventory);
@@ -29,6 +30,25 @@ export const pamFaillockMissing: Check = {
     if (missing.length && stack.missing.length) return [notEvaluated(service, `pam.d/${service} lacks ${missing.map((m) => `pam_faillock.so ${m}`).join(' and ')} but includes files that were not scanned (${stack.missing.join(', ')})`, root.file)];
     const where = has('preauth') ?? faillock[0];
     const location = where ? { file: where.file, line: where.rule.line } : { file: root.file };
+    if (!missing.length) {
+      // Present is not enough: on a wrong password, preauth must run before the password
+      // module and authfail after it (a `requisite` pam_unix or a jump can skip it).
+      const auth = stack.rules.filter((r) => r.rule.type === 'auth');
+      const pw = auth.findIndex((r) => PASSWORD_MODULES.has(moduleName(r.rule)));
+      if (pw < 0) assumptions.push('no known password module (pam_unix, pam_sss, ...) in the auth stack, so the order was not checked');
+      else {
+        const walk = walkWrongPassword(auth);
+        const ran = (arg: string) => auth.some((r, i) => r.rule.args.includes(arg) && moduleName(r.rule) === 'pam_faillock' && walk.visited.includes(i) && (arg === 'preauth' ? i < pw : i > pw));
+        const skipped = ['preauth', 'authfail'].filter((a) => !ran(a));
+        if (skipped.length) {
+          const stop = walk.stoppedBy;
+          const cause = stop ? `${stop.file}:${stop.rule.line} (${stop.rule.control} ${moduleName(stop.rule)}) ends the stack` : 'jumps skip it';
+          const line = auth[pw]!;
+          return [{ status: 'fail', messageId: 'unreachable', key: service, location: { file: line.file, line: line.rule.line }, evidence: line.rule.text.trim(), assumptions,
+            data: { service, source, skipped: skipped.map((m) => `pam_faillock.so ${m}`).join(' and '), module: moduleName(line.rule), cause } }];
+        }
+      }
+    }
     return [{
       status: missing.length ? 'fail' : 'pass', messageId: missing.length ? 'fail' : 'pass', key: service, location,
       ...(where ? { evidence: where.rule.text.trim() } : {}), assumptions,
