@@ -207,6 +207,7 @@ describe('system checks, run directly', () => {
     // PAM's auth.log is the filter's other source.
     expect(one('system.fail2ban-logpath', { vsftpd: 'xferlog_enable=NO\n', f2b: { ...on, 'jail.local': '[vsftpd]\nenabled = true\nlogpath = %(syslog_authpriv)s\n' } }).messageId).toBe('passPam');
     expect(one('system.fail2ban-logpath', { vsftpd: 'syslog_enable=YES\n', f2b: on }).status).toBe('not-evaluated');
+    expect(one('system.fail2ban-logpath', { vsftpd: 'dual_log_enable=YES\n', f2b: { ...on, 'jail.d/journal.local': '[vsftpd]\nbackend = systemd\n' } })).toMatchObject({ status: 'not-evaluated', location: { file: 'etc/fail2ban/jail.d/journal.local', line: 2 } });
   });
 
   it('system.fail2ban-filter-host-injection: the stock vsftpd regex bans a chosen address, an end-anchored one does not', () => {

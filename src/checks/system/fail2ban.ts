@@ -83,6 +83,10 @@ export const fail2banLogpath: Check = {
   run: ({ inventory }): CheckOutcome[] => {
     const jail = jailOf(inventory);
     if (!jail.defined() || !enabledState(jail).enabled) return [{ status: 'not-applicable', messageId: 'notEnabled', key: JAIL }];
+    const backend = jail.get('backend');
+    if (backend && /^systemd/.test(backend.value.trim())) {
+      return [{ status: 'not-evaluated', messageId: 'notEvaluated', key: 'logpath', location: backend.entry ? { file: backend.file!, line: backend.entry.line } : jail.defined()!, data: { reason: `backend = ${backend.value} reads the journal, not logpath; whether vsftpd's FAIL LOGIN lines reach the journal is not judged` } }];
+    }
     const v = jail.get('logpath');
     if (!v) return [{ status: 'not-evaluated', messageId: 'notEvaluated', key: 'logpath', location: jail.defined()!, data: { reason: 'the jail sets no logpath (backend systemd?)' } }];
     const paths = v.value.split(/\s+/).filter((p) => p && !/^(skip_if_missing|tail|head)$/.test(p));
