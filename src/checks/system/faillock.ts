@@ -45,7 +45,7 @@ export const faillockDeny: Check = {
     const source = found ? `${found.file}:${found.setting.line}` : `pam_faillock default, nothing set in ${files.map((f) => f.file).join(', ')}`;
     const location = found ? { file: found.file, line: found.setting.line, column: found.setting.column } : { file: files[files.length - 1]!.file };
     const evidence = found?.setting.text.trim();
-    const base = { key: 'deny', location, ...(evidence ? { evidence } : {}), assumptions: ['deny= on a pam_faillock line overrides this file for that line; such lines in the scanned PAM files are judged separately'] };
+    const base = { key: 'deny', location, ...(evidence ? { evidence } : {}), assumptions: modelsOf(inventory, 'pam').length ? [] : ['no pam.d files were scanned: a deny= argument on a pam_faillock line would override this file'] };
     if (deny === 0) return [{ ...base, status: 'fail', messageId: 'disabled', data: { source, max } }, ...overrides];
     const ok = deny !== undefined && deny >= 1 && deny <= max;
     return [...overrides, { ...base, status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', data: { deny: deny ?? String(found?.setting.value), source, max } }];
@@ -77,7 +77,7 @@ export const faillockUnlockTime: Check = {
     const source = found ? `${found.file}:${found.setting.line}` : `pam_faillock default, nothing set in ${files.map((f) => f.file).join(', ')}`;
     const location = found ? { file: found.file, line: found.setting.line, column: found.setting.column } : { file: files[files.length - 1]!.file };
     const evidence = found?.setting.text.trim();
-    const base = { key: 'unlock_time', location, ...(evidence ? { evidence } : {}), assumptions: ['unlock_time= on a pam_faillock line overrides this file for that line; such lines in the scanned PAM files are judged separately'] };
+    const base = { key: 'unlock_time', location, ...(evidence ? { evidence } : {}), assumptions: modelsOf(inventory, 'pam').length ? [] : ['no pam.d files were scanned: a unlock_time= argument on a pam_faillock line would override this file'] };
     if (unlock === 0) return [{ ...base, status: 'pass', messageId: 'passNever', data: { source } }, ...overrides];
     const ok = unlock !== undefined && unlock >= min;
     return [...overrides, { ...base, status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', data: { unlock: unlock ?? String(found?.setting.value), minutes: unlock === undefined ? '?' : Math.round(unlock / 60), source, min, minMinutes: Math.round(min / 60) } }];
