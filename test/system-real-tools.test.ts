@@ -12,6 +12,8 @@ import type { Inventory } from '../src/model/inventory.js';
 import type { RuleDefinition } from '../src/engine/types.js';
 import { parsePam } from '../src/parsers/pam/index.js';
 import { walkWrongPassword } from '../src/checks/system/pam-flow.js';
+import { parseLoginDefs, parseLoginDefsNumber } from '../src/parsers/login-defs/index.js';
+import { lastSetting } from '../src/checks/system/common.js';
 import { mkdirSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'ftps-audit-system-'));
@@ -166,4 +168,35 @@ describe.skipIf(!canPam)('the wrong-password walk agrees with real libpam (pamte
       expect(predicted).toBe(counted);
     });
   }
+});
+
+/**
+ * login.defs against shadow's own reader: useradd --prefix DIR reads DIR/etc/login.defs and
+ * writes DIR/etc/shadow, so a throw-away tree shows which PASS_MAX_DAYS a new account gets
+ * (field 5; empty when the item is unset or negative). Our parse must predict it.
+ */
+const canUseradd = process.getuid?.() === 0 && has('useradd');
+
+describe.skipIf(!canUseradd)('login.defs PASS_MAX_DAYS agrees with the real useradd', () => {
+  const cases = ['PASS_MAX_DAYS 90', 'PASS_MAX_DAYS=90', 'PASS_MAX_DAYS 90 # ninety', 'pass_max_days 90', 'PASS_MAX_DAYS 0x5A', 'PASS_MAX_DAYS "60"',
+    'PASS_MAX_DAYS 090', '   PASS_MAX_DAYS\t45   ', 'PASS_MAX_DAYS 30\nPASS_MAX_DAYS 60', 'PASS_MAX_DAYS -1', '# PASS_MAX_DAYS 90', 'PASS_MAX_DAYS 99999'];
+  cases.forEach((line, i) => {
+    it(JSON.stringify(line), () => {
+      const prefix = join(dir, `useradd-${i}`);
+      mkdirSync(join(prefix, 'etc'), { recursive: true });
+      writeFileSync(join(prefix, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+      writeFileSync(join(prefix, 'etc', 'group'), 'root:x:0:\n');
+      writeFileSync(join(prefix, 'etc', 'shadow'), 'root:*:19000:0:99999:7:::\n', { mode: 0o640 });
+      writeFileSync(join(prefix, 'etc', 'gshadow'), 'root:*::\n', { mode: 0o640 });
+      const text = `${line}\nUID_MIN 1000\nUID_MAX 60000\nGID_MIN 1000\nGID_MAX 60000\n`;
+      writeFileSync(join(prefix, 'etc', 'login.defs'), text);
+      spawnSync('useradd', ['--prefix', prefix, '-M', 'ftpsaudit'], { encoding: 'utf8', timeout: 15_000 });
+      const entry = readFileSync(join(prefix, 'etc', 'shadow'), 'utf8').split('\n').find((l) => l.startsWith('ftpsaudit:'));
+      expect(entry, 'useradd created the account').toBeDefined();
+      const real = entry!.split(':')[4];
+      const found = lastSetting([parseLoginDefs('etc/login.defs', text).model], 'PASS_MAX_DAYS');
+      const days = found ? parseLoginDefsNumber(found.setting.value ?? '') : undefined;
+      expect(days === undefined || days < 0 ? '' : String(days)).toBe(real);
+    });
+  });
 });
