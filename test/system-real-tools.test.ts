@@ -13,6 +13,8 @@ import type { RuleDefinition } from '../src/engine/types.js';
 import { parsePam } from '../src/parsers/pam/index.js';
 import { walkWrongPassword } from '../src/checks/system/pam-flow.js';
 import { parseLoginDefs, parseLoginDefsNumber } from '../src/parsers/login-defs/index.js';
+import { parseFaillock } from '../src/parsers/faillock/index.js';
+import { faillockDeny } from '../src/checks/system/faillock.js';
 import { lastSetting } from '../src/checks/system/common.js';
 import { mkdirSync } from 'node:fs';
 
@@ -166,7 +168,7 @@ describe.skipIf(!canPam)('the wrong-password walk agrees with real libpam (pamte
       const walk = walkWrongPassword(auth);
       const predicted = walk.visited.some((i) => auth[i]!.rule.args.includes('authfail'));
       expect(predicted).toBe(counted);
-    });
+    }, 30_000);
   }
 });
 
@@ -198,5 +200,37 @@ describe.skipIf(!canUseradd)('login.defs PASS_MAX_DAYS agrees with the real user
       const days = found ? parseLoginDefsNumber(found.setting.value ?? '') : undefined;
       expect(days === undefined || days < 0 ? '' : String(days)).toBe(real);
     });
+  });
+});
+
+/**
+ * faillock.conf against real pam_faillock (conf= and dir= point at temp files): two wrong
+ * passwords, then the right one. The account is locked iff the deny our parser reads is 1 or 2.
+ * Shows inline `#` comments are accepted and names are case-sensitive (DENY is ignored).
+ */
+describe.skipIf(!canPam)('faillock.conf deny agrees with real pam_faillock', () => {
+  const root = join(dir, 'faillock');
+  const cases = ['deny = 2', 'deny = 2 # two', 'deny=2', 'deny = 5', 'DENY = 2', 'deny', 'deny = 0'];
+  cases.forEach((line, i) => {
+    it(JSON.stringify(line), () => {
+      const here = join(root, String(i));
+      const tallyDir = join(here, 'tally');
+      mkdirSync(join(here, 'pam.d'), { recursive: true });
+      mkdirSync(tallyDir);
+      const conf = join(here, 'faillock.conf');
+      const text = `${line}\nunlock_time = 600\neven_deny_root\n`;
+      writeFileSync(conf, text);
+      const hash = execFileSync('openssl', ['passwd', '-6', '-salt', 'ftpsaudit', 'right-password'], { encoding: 'utf8' }).trim();
+      writeFileSync(join(here, 'shadow'), `root:${hash}:19000:0:99999:7:::\n`, { mode: 0o640 });
+      const args = `conf=${conf} dir=${tallyDir}`;
+      writeFileSync(join(here, 'pam.d', 'ftpsaudit'), `auth required pam_faillock.so preauth ${args}\nauth [success=1 default=ignore] pam_unix.so nodelay\nauth [default=die] pam_faillock.so authfail ${args}\nauth sufficient pam_faillock.so authsucc ${args}\n`);
+      const attempt = (password: string) => spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind '${join(here, 'pam.d')}' /etc/pam.d && mount --bind '${join(here, 'shadow')}' /etc/shadow && exec pamtester ftpsaudit root authenticate`], { input: `${password}\n`, encoding: 'utf8', timeout: 15_000 }).status;
+      expect([attempt('wrong-password'), attempt('wrong-password')]).toEqual([1, 1]);
+      const locked = attempt('right-password') !== 0;
+      const inv = { settings: {}, artifacts: [], diagnostics: [], models: { faillock: [parseFaillock('etc/security/faillock.conf', text).model] } } as unknown as Inventory;
+      const deny = faillockDeny.run({ inventory: inv, params: { max_attempts: 10 }, rule: {} as RuleDefinition })[0]!;
+      const predictedDeny = deny.messageId === 'disabled' ? 0 : Number(deny.data?.['deny']);
+      expect(locked).toBe(predictedDeny >= 1 && predictedDeny <= 2);
+    }, 60_000);
   });
 });
