@@ -204,13 +204,15 @@ describe.skipIf(!canUseradd)('login.defs PASS_MAX_DAYS agrees with the real user
 });
 
 /**
- * faillock.conf against real pam_faillock (conf= and dir= point at temp files): two wrong
- * passwords, then the right one. The account is locked iff the deny our parser reads is 1 or 2.
- * Shows inline `#` comments are accepted and names are case-sensitive (DENY is ignored).
+ * faillock.conf against real pam_faillock (conf= and dir= point at temp files): three wrong
+ * passwords, then the right one. The account is locked iff the deny our parser reads is 1..3.
+ * Each case tells two readings apart: a line pam_faillock ignored falls back to the default 3
+ * (locked), so `deny = 5 # five` (not locked) shows inline comments are accepted, `DENY = 5`
+ * (locked) that names are case-sensitive, and `deny = 0` (not locked) that 0 disables.
  */
 describe.skipIf(!canPam)('faillock.conf deny agrees with real pam_faillock', () => {
   const root = join(dir, 'faillock');
-  const cases = ['deny = 2', 'deny = 2 # two', 'deny=2', 'deny = 5', 'DENY = 2', 'deny', 'deny = 0'];
+  const cases = ['deny = 2', 'deny = 5 # five', 'deny=5', 'DENY = 5', 'deny', 'deny = 0'];
   cases.forEach((line, i) => {
     it(JSON.stringify(line), () => {
       const here = join(root, String(i));
@@ -225,12 +227,12 @@ describe.skipIf(!canPam)('faillock.conf deny agrees with real pam_faillock', () 
       const args = `conf=${conf} dir=${tallyDir}`;
       writeFileSync(join(here, 'pam.d', 'ftpsaudit'), `auth required pam_faillock.so preauth ${args}\nauth [success=1 default=ignore] pam_unix.so nodelay\nauth [default=die] pam_faillock.so authfail ${args}\nauth sufficient pam_faillock.so authsucc ${args}\n`);
       const attempt = (password: string) => spawnSync('unshare', ['-m', 'sh', '-c', `mount --bind '${join(here, 'pam.d')}' /etc/pam.d && mount --bind '${join(here, 'shadow')}' /etc/shadow && exec pamtester ftpsaudit root authenticate`], { input: `${password}\n`, encoding: 'utf8', timeout: 15_000 }).status;
-      expect([attempt('wrong-password'), attempt('wrong-password')]).toEqual([1, 1]);
+      expect([attempt('wrong-password'), attempt('wrong-password'), attempt('wrong-password')]).toEqual([1, 1, 1]);
       const locked = attempt('right-password') !== 0;
       const inv = { settings: {}, artifacts: [], diagnostics: [], models: { faillock: [parseFaillock('etc/security/faillock.conf', text).model] } } as unknown as Inventory;
       const deny = faillockDeny.run({ inventory: inv, params: { max_attempts: 10 }, rule: {} as RuleDefinition })[0]!;
       const predictedDeny = deny.messageId === 'disabled' ? 0 : Number(deny.data?.['deny']);
-      expect(locked).toBe(predictedDeny >= 1 && predictedDeny <= 2);
+      expect(locked).toBe(predictedDeny >= 1 && predictedDeny <= 3);
     }, 60_000);
   });
 });
