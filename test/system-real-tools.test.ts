@@ -67,6 +67,36 @@ describe.skipIf(!canPwscore)('pwquality minimum length agrees with the real pwsc
 });
 
 /**
+ * Drop-ins: a tmpfs over /etc/security (inside the private mount namespace) holds a
+ * pwquality.conf.d the host does not have. libpwquality reads the drop-ins first and the main
+ * file last, so the main file's minlen wins; our read order must say the same.
+ */
+describe.skipIf(!canPwscore)('pwquality drop-in order agrees with the real pwscore', () => {
+  const cases: { main: string; dropIns: Record<string, string> }[] = [
+    { main: 'minlen = 9\n', dropIns: { '50-strict.conf': 'minlen = 14\n' } },
+    { main: '# all commented\n', dropIns: { '10-a.conf': 'minlen = 14\n', '20-b.conf': 'minlen = 11\n' } },
+  ];
+  cases.forEach(({ main, dropIns }, i) => {
+    it(`case ${i + 1}`, () => {
+      const here = join(dir, `pwq-dropins-${i}`);
+      mkdirSync(here, { recursive: true });
+      writeFileSync(join(here, 'main.conf'), main);
+      const script = ['mount -t tmpfs none /etc/security', 'mkdir /etc/security/pwquality.conf.d', `cp '${join(here, 'main.conf')}' /etc/security/pwquality.conf`];
+      for (const [name, text] of Object.entries(dropIns)) {
+        writeFileSync(join(here, name), text);
+        script.push(`cp '${join(here, name)}' /etc/security/pwquality.conf.d/${name}`);
+      }
+      const score = (password: string) => spawnSync('unshare', ['-m', 'sh', '-c', `${script.join(' && ')} && exec pwscore`], { input: `${password}\n`, encoding: 'utf8', timeout: 10_000 }).status === 0;
+      const models = [parsePwquality('etc/security/pwquality.conf', main).model, ...Object.entries(dropIns).map(([n, t]) => parsePwquality(`etc/security/pwquality.conf.d/${n}`, t).model)];
+      const minlen = effectivePwquality(models, 'minlen').value;
+      const pool = 'Qx7vbnmrtkwplzhgfjsd';
+      expect(score(pool.slice(0, minlen)), `accepts ${minlen} characters`).toBe(true);
+      expect(score(pool.slice(0, minlen - 1)), `rejects ${minlen - 1} characters`).toBe(false);
+    });
+  });
+});
+
+/**
  * fail2ban-client -d prints the jail configuration fail2ban would load (no server needed):
  * our merge of jail.conf / jail.d / jail.local must give the same enabled, bantime and logpath.
  */
