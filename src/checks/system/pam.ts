@@ -6,6 +6,16 @@ import { PASSWORD_MODULES, walkWrongPassword } from './pam-flow.js';
 const hasPam = (inv: Inventory): boolean => modelsOf(inv, 'pam').length > 0;
 
 /**
+ * Passwords are changed through passwd's stack (Debian's common-password, Red Hat's
+ * system-auth/password-auth), not through a service such as vsftpd's that has no password
+ * lines. Password-history and -quality rules judge only a tree that holds such a stack:
+ * with vsftpd's file alone there is nothing to judge, not a failure.
+ */
+const PASSWORD_CHANGE_SERVICES = new Set(['common-password', 'system-auth', 'password-auth', 'passwd']);
+const hasPasswordStack = (inv: Inventory): boolean =>
+  modelsOf(inv, 'pam').some((f) => PASSWORD_CHANGE_SERVICES.has(f.service) || f.rules.some((r) => r.type === 'password'));
+
+/**
  * PCI DSS 8.3.4 needs the *account* locked: pam_faillock in vsftpd's auth stack, once with
  * `preauth` (refuses a locked account before the password is checked) and once with
  * `authfail` (counts the failure). fail2ban bans addresses, not user IDs, so it does not count.
@@ -86,7 +96,7 @@ export const pwhistoryRemember: Check = {
   description: 'A PAM password stack remembers at least min_remember old passwords (pam_pwhistory or pam_unix remember=).',
   paramsSchema: { type: 'object', properties: { min_remember: { type: 'integer', minimum: 1 } }, additionalProperties: false },
   messageIds: ['pass', 'fail', 'absent'],
-  appliesTo: hasPam,
+  appliesTo: hasPasswordStack,
   run: ({ inventory, params }): CheckOutcome[] => {
     const need = (params['min_remember'] as number | undefined) ?? 4;
     const out: CheckOutcome[] = [];
