@@ -54,7 +54,10 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
     (text.includes('-P ') && IPTABLES_LIST_RULES.test(text))
   )
     return { kind: 'iptables-save', by: 'content' };
-  if ((text.includes('flush ruleset') || text.includes('table') || text.includes('#!')) && NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
+  // fail2ban's action.d files quote nftables and iptables commands as templates; they are
+  // fail2ban configuration, never a host ruleset.
+  const inFail2ban = /(^|\/)fail2ban\/|(^|\/)action\.d\//.test(relPath);
+  if (!inFail2ban && (text.includes('flush ruleset') || text.includes('table') || text.includes('#!')) && NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
   if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
   if (IPTABLES_CMD.test(text) || (IPTABLES_CMD_EMBEDDED.test(text) && !/(^|\/)(action|filter|jail)\.d\/|\.(md|rst|txt|html)$/i.test(relPath))) return { kind: 'iptables-script', by: 'content' };
   if (/(^|\/)pam\.d\//.test(relPath) && PAM.test(text)) return { kind: 'pam', by: 'content' };
@@ -66,9 +69,14 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   // Name only: an empty or comment-only vsftpd.conf is still a vsftpd.conf (all defaults).
   if (/vsftpd[^/]*\.conf$/.test(base)) return { kind: 'vsftpd-conf', by: 'name' };
   if (/^rules\.v[46]$/.test(base)) return { kind: 'iptables-save', by: 'name' };
+  // Stock files ship with every line commented out: their defaults (minlen 8, unlock_time
+  // 600) are exactly what the rules must judge, so the name alone is enough.
+  if (/^pwquality\.conf$/.test(base) || /(^|\/)pwquality\.conf\.d\/[^/]+\.conf$/.test(relPath)) return { kind: 'pwquality', by: 'name' };
+  if (/^faillock\.conf$/.test(base)) return { kind: 'faillock', by: 'name' };
+  if (/^login\.defs$/.test(base)) return { kind: 'login-defs', by: 'name' };
   // A text file named like a certificate or key that holds no PEM block (garbage, a broken
   // BEGIN line): the x509 parser reports it as one located diagnostic instead of skipping it.
   if (X509_NAMES.test(base) && !/\.csr$/i.test(base)) return { kind: 'x509', by: 'name' };
-  if (/^nftables\.conf$/.test(base)) return { kind: 'nftables', by: 'name' };
+  if (!inFail2ban && /^nftables\.conf$/.test(base)) return { kind: 'nftables', by: 'name' };
   return undefined;
 }
