@@ -33,8 +33,13 @@ export async function readGreeting(ctl: FtpControl): Promise<FtpReply> {
  * A connection on which the next bytes we write are a TLS ClientHello: implicit mode is a
  * bare TCP connection; explicit mode has done banner → AUTH TLS → 234.
  */
-/** How often, at most, a "421 too many connections" is waited out before giving up. */
-export const BUSY_RETRIES = 6;
+/**
+ * How often, at most, a "421 too many connections" is waited out before giving up. The time
+ * budget is the real bound: a loaded server frees a session only when its process has
+ * exited, which can take seconds, and giving up early would make a supported protocol look
+ * unreachable.
+ */
+export const BUSY_RETRIES = 40;
 
 /** A server at its per-IP or global connection limit says 421 (RFC 959) and closes. */
 export function isBusyText(text: string): boolean {
