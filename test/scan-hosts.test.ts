@@ -25,6 +25,9 @@ beforeAll(() => {
   tree = mkdtempSync(path.join(tmpdir(), 'ftps-audit-hosts-'));
   host('ftp1', [40000, 40100]);
   host('ftp2', [50000, 50100]);
+  // A third host with a vsftpd.conf and no firewall file at all.
+  mkdirSync(path.join(tree, 'inventories', 'ftp3', 'etc'), { recursive: true });
+  writeFileSync(path.join(tree, 'inventories', 'ftp3', 'etc', 'vsftpd.conf'), 'listen=YES\nssl_enable=YES\npasv_min_port=60000\npasv_max_port=60100\n');
 });
 afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
@@ -41,6 +44,10 @@ describe('scanning several hosts at once', () => {
     const mismatch = report.results.filter((r) => r.ruleId === 'firewall/passive-range-mismatch');
     expect(mismatch.length).toBeGreaterThanOrEqual(2);
     expect(mismatch.map((r) => `${r.status} ${r.message}`).filter((m) => !m.startsWith('pass'))).toEqual([]);
+    // ftp3 has no firewall: it is judged by no firewall rule (none of the others' files).
+    expect(report.results.filter((r) => r.ruleId.startsWith('firewall/') && r.location?.file?.includes('ftp3/')).length).toBe(0);
+    expect(mismatch.some((r) => r.message.includes('60000'))).toBe(false);
+    expect(report.results.some((r) => r.ruleId === 'vsftpd/ssl-disabled' && r.location?.file?.includes('ftp3/'))).toBe(true);
     // Rules with nothing to judge anywhere still appear once, not once per host.
     const na = report.results.filter((r) => r.ruleId === 'probe/config-differs-from-live');
     expect(na.length).toBe(1);

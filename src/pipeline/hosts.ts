@@ -58,7 +58,19 @@ export function splitByHost(inv: Inventory): Inventory[] {
       (models[kind] ??= []).push(m);
     }
   }
-  return [...groups.values()];
+  // Hosts with nothing but vsftpd configs have nothing to cross-pair (vsftpd rules judge
+  // each file alone): judge them as one group, so a tree of thousands of hosts does not
+  // run every rule once per host.
+  const alone: Inventory[] = [];
+  const lone = { ...inv, artifacts: [] as Inventory['artifacts'], models: { vsftpd: [] as NonNullable<Inventory['models']['vsftpd']> } };
+  for (const g of groups.values()) {
+    const kinds = Object.keys(g.models);
+    if (kinds.length === 1 && kinds[0] === 'vsftpd') {
+      lone.artifacts.push(...g.artifacts);
+      lone.models.vsftpd.push(...(g.models.vsftpd ?? []));
+    } else alone.push(g);
+  }
+  return lone.models.vsftpd.length ? [lone, ...alone] : alone;
 }
 
 /**
