@@ -45,10 +45,18 @@ export function splitByHost(inv: Inventory): Inventory[] {
     }
   }
   if (hosts.size <= 1) return [inv];
+  // Bucket artifacts once: filtering all artifacts per new host was quadratic.
+  const artifactsByHost = new Map<string, Inventory['artifacts']>();
+  for (const a of inv.artifacts) {
+    const h = hostByPath.get(a.path) ?? '';
+    let list = artifactsByHost.get(h);
+    if (!list) artifactsByHost.set(h, (list = []));
+    list.push(a);
+  }
   const groups = new Map<string, Inventory>();
   const group = (key: string): Inventory => {
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { ...inv, artifacts: inv.artifacts.filter((a) => hostByPath.get(a.path) === key), models: {} }));
+    if (!g) groups.set(key, (g = { ...inv, artifacts: artifactsByHost.get(key) ?? [], models: {} }));
     return g;
   };
   for (const [kind, list] of Object.entries(inv.models as Record<string, unknown[]>)) {
