@@ -41,6 +41,11 @@ describe.skipIf(Boolean(missing))(`scan --probe${missing ? ` (skipped: ${missing
       const drift = report.results.filter((x: { ruleId: string; status: string }) => x.ruleId === 'probe/config-differs-from-live' && x.status === 'fail');
       expect(drift.length).toBeGreaterThan(0);
       expect(drift.map((d: { message: string }) => d.message).join('\n')).toMatch(/ssl_enable/);
+      // Live results sit on the one scanned config (code scanning needs a file line), the
+      // endpoint kept beside it.
+      const live = report.results.filter((x: { location?: { endpoint?: string } }) => x.location?.endpoint === `ftps://127.0.0.1:${port}`);
+      expect(live.length).toBeGreaterThan(0);
+      for (const x of live) expect(x.location.file).toMatch(/etc\/vsftpd\.conf$/);
     });
   });
 

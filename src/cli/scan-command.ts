@@ -54,7 +54,8 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
       ...(probe ? { extraModels: { probe } } : {}),
     });
     if (probe) report.inventory.probe = probe;
-    const gated = await applyGates(report, { waiversFile: flags.waivers, baselineFile: flags.baseline, inline: modelsOf(inventory, 'vsftpd') });
+    const anchored = probe ? await anchorProbesOnConfig(report, inventory, probe) : report;
+    const gated = await applyGates(anchored, { waiversFile: flags.waivers, baselineFile: flags.baseline, inline: modelsOf(inventory, 'vsftpd') });
     const code = exitCodeFor(gated, flags['fail-on'] as FailOn);
     gated.invocation.exitCode = code;
     await emit(outputs, gated, { color: useColor(flags.color), showPasses: Boolean(flags['show-passes']), sarifCategory: flags['sarif-category'] });
@@ -66,4 +67,24 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
     warn(`ftps-audit: ${message}`);
     return 2;
   }
+}
+
+/**
+ * Live results need a file line for code scanning. When the scan holds exactly one vsftpd
+ * config, the probed endpoints are that server: anchor them on its listen_port line (or
+ * line 1), keeping the endpoint as their logical location. With several configs which one
+ * an endpoint runs is unknown, and the results stay endpoint-only.
+ */
+async function anchorProbesOnConfig(
+  report: import('../model/report.js').ScanReport,
+  inventory: import('../model/inventory.js').Inventory,
+  probe: import('../model/probe.js').ProbeObservation[],
+): Promise<import('../model/report.js').ScanReport> {
+  const configs = modelsOf(inventory, 'vsftpd');
+  if (configs.length !== 1) return report;
+  const config = configs[0]!;
+  const port = config.effective('listen_port');
+  const line = port?.source === 'explicit' && port.directive ? port.directive.location.line ?? 1 : 1;
+  const { anchorEndpoints } = await import('../report/anchor.js');
+  return anchorEndpoints(report, probe.map((o) => ({ endpoint: o.endpoint, file: config.file, line, column: 1 })));
 }
