@@ -83,3 +83,12 @@ describe('implicit dependencies the loaders add', () => {
     expect(m.neighbourDiscovery().decision).toBe('accept');
   });
 });
+
+describe('deciding rule across base chains', () => {
+  it('an accept by policy names the last base chain\'s policy (filter INPUT), not raw PREROUTING', () => {
+    const text = '*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 21 -j ACCEPT\nCOMMIT\n';
+    const model = new FirewallModel([parseIptablesSave('etc/iptables/rules.v4', text).model]);
+    expect(model.portVerdict('ipv4', 990).decidedBy?.text).toMatch(/filter INPUT policy accept/);
+    expect(model.portVerdict('ipv4', 21).decidedBy?.text).toMatch(/--dport 21 -j ACCEPT/);
+  });
+});

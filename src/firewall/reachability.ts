@@ -361,7 +361,10 @@ export class FirewallModel {
       for (let a = 0; a < n; a++) {
         if (status[a] !== 0) continue;
         if (b.spec.policy === 'drop') { status[a] = 2; decider[a] = policyId; active--; }
-        else { status[a] = 1; if (decider[a] === NONE) decider[a] = policyId; active--; }
+        // An accepting policy reports itself unless an explicit rule accepted the packet in an
+        // earlier base chain: a later chain's own policy is the better answer than an earlier
+        // one's (raw PREROUTING accepting everything decides nothing about filter INPUT).
+        else { status[a] = 1; if (decider[a] === NONE || decider[a]! < 0) decider[a] = policyId; active--; }
       }
     });
     // No base chain at all: the kernel accepts.
