@@ -210,3 +210,9 @@ export function judgePort(inv: Inventory, fw: FirewallModel, needs: ServerNeeds,
     data: { ...j.data, port, family: familyName(family), verdict: describeVerdict(v), decidedBy: describeRef(v.decidedBy) },
   };
 }
+
+/** The IP families the scanned rulesets govern (IPv4 when none says). */
+export function rulesetFamilies(inv: Inventory): IpFamily[] {
+  const families = new Set<IpFamily>(modelsOf(inv, 'firewall').flatMap((r) => r.families));
+  return families.size ? [...families] : ['ipv4'];
+}

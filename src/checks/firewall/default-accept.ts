@@ -1,7 +1,6 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
-import type { IpFamily } from '../../model/firewall.js';
 import { modelsOf } from '../../model/inventory.js';
-import { describeRef, describeVerdict, familyName, firewallOf, hasFirewall, locationOfRef, modelAssumptions, notEvaluated, unnamedPort } from './context.js';
+import { describeRef, describeVerdict, familyName, firewallOf, hasFirewall, locationOfRef, modelAssumptions, notEvaluated, rulesetFamilies, unnamedPort } from './context.js';
 
 /**
  * Default-deny on input: a port nobody opened must be dropped. Judged by the model on a
@@ -18,9 +17,7 @@ export const defaultAccept: Check = {
     const fw = firewallOf(inventory);
     const rulesets = modelsOf(inventory, 'firewall');
     const out: CheckOutcome[] = [];
-    const families = new Set<IpFamily>(rulesets.flatMap((r) => r.families));
-    if (!families.size) families.add('ipv4');
-    for (const family of families) {
+    for (const family of rulesetFamilies(inventory)) {
       const port = unnamedPort(fw.rulesetsFor(family));
       const v = fw.portVerdict(family, port);
       const key = `${family}/default`;

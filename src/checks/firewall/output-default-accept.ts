@@ -1,7 +1,6 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
-import type { IpFamily } from '../../model/firewall.js';
 import { modelsOf } from '../../model/inventory.js';
-import { describeRef, familyName, firewallOf, hasFirewall, locationOfRef, modelAssumptions } from './context.js';
+import { describeRef, familyName, firewallOf, hasFirewall, locationOfRef, modelAssumptions, rulesetFamilies } from './context.js';
 
 /** PCI 1.3.2: outbound traffic restricted to what is necessary. Informational on a server. */
 export const outputDefaultAccept: Check = {
@@ -14,9 +13,7 @@ export const outputDefaultAccept: Check = {
     const fw = firewallOf(inventory);
     const rulesets = modelsOf(inventory, 'firewall');
     const out: CheckOutcome[] = [];
-    const families = new Set<IpFamily>(rulesets.flatMap((r) => r.families));
-    if (!families.size) families.add('ipv4');
-    for (const family of families) {
+    for (const family of rulesetFamilies(inventory)) {
       const r = fw.outbound(family, 45000, 31337);
       const file = fw.rulesetsFor(family)[0]?.file ?? rulesets[0]!.file;
       const key = `${family}/egress`;
