@@ -45,10 +45,6 @@ function controlsText(controls: Result['controls']): string {
   return text;
 }
 
-function groupKey(r: Result): string {
-  return r.location?.file ?? r.location?.endpoint ?? '(run)';
-}
-
 function sortResults(a: Result, b: Result): number {
   const sev = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
   if (a.status === 'fail' && b.status === 'fail' && sev !== 0) return sev;
@@ -56,62 +52,100 @@ function sortResults(a: Result, b: Result): number {
   return (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.ruleId.localeCompare(b.ruleId);
 }
 
-/**
- * The human report: findings grouped by file (or endpoint), worst first, each with the
- * line it is about, the evidence and the fix; then diagnostics; then counts per severity
- * and per pack control. Passes are counted, and listed with showPasses.
- */
-export function renderText(report: ScanReport, opts: TextOptions): string {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const sev = paint(c);
-  const out: string[] = [];
-  const packs = report.packs.map((p) => p.id).join(', ');
-  out.push(c.bold(`ftps-audit ${report.tool.version}`) + ` — ${report.invocation.command} of ${report.artifacts.length} artifact(s); vsftpd build assumed: ${report.invocation.flavor}; packs: ${packs}`);
-  out.push('');
+/** The parts of a report the text header and tail show (everything but the results). */
+export type TextFrame = Pick<ScanReport, 'tool' | 'invocation' | 'packs' | 'diagnostics' | 'inventory' | 'summary'> & { artifactCount: number };
 
-  const shown = report.results.filter((r) => r.status !== 'not-applicable' && (opts.showPasses || r.status !== 'pass'));
+/** Colours (or none) and what to list: shared by every piece of one text report. */
+export interface TextStyle {
+  c: ChalkInstance;
+  sev: Record<Severity, (s: string) => string>;
+  color: boolean;
+  showPasses: boolean;
+}
+
+export function textStyle(opts: TextOptions): TextStyle {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  return { c, sev: paint(c), color: opts.color, showPasses: Boolean(opts.showPasses) };
+}
+
+/** Whether a result is listed (passes only with showPasses; not-applicable never). */
+export function isListed(r: Result, style: TextStyle): boolean {
+  return r.status !== 'not-applicable' && (style.showPasses || r.status !== 'pass');
+}
+
+/** The group a listed result is shown under: its file, its endpoint, or the run. */
+export function groupKey(r: Result): string {
+  return r.location?.file ?? r.location?.endpoint ?? '(run)';
+}
+
+/** Orders group keys as the report lists them. */
+export function compareGroupKeys(a: string, b: string): number {
+  return a.localeCompare(b);
+}
+
+/**
+ * Listed results grouped by file (or endpoint), in the order each group's first result came.
+ * Not-applicable results and (without showPasses) passes are left out.
+ */
+export function groupListed(results: readonly Result[], style: TextStyle): Map<string, Result[]> {
   const groups = new Map<string, Result[]>();
-  for (const r of shown) {
+  for (const r of results) {
+    if (!isListed(r, style)) continue;
     const key = groupKey(r);
     const list = groups.get(key);
     if (list) list.push(r);
     else groups.set(key, [r]);
   }
-  const kinds = new Map(report.artifacts.map((a) => [a.path, a.kind]));
-  for (const [key, list] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(c.underline(key) + (kinds.has(key) ? c.gray(` (${kinds.get(key)})`) : ''));
-    for (const r of list.sort(sortResults)) {
-      const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
-      const label = r.status === 'fail' ? sev[r.severity](r.severity.toUpperCase().padEnd(8)) : c.gray(STATUS_LABEL[r.status].padEnd(8));
-      const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
-      const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
-      out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
-      out.push(indent(r.message, '      '));
-      if (r.status === 'fail' || r.status === 'not-evaluated') {
-        if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
-        if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
-        if (r.status === 'fail' && r.remediation) {
-          out.push(indent(r.remediation.text, '      fix: '));
-          if (r.remediation.fix) out.push(c.green(indent(r.remediation.fix, '        ')));
-        }
-        const controls = controlsText(r.controls);
-        if (controls) out.push(c.gray(`      controls: ${controls}`));
-      }
-    }
-    out.push('');
-  }
+  return groups;
+}
 
-  if (report.diagnostics.length > 0) {
+export function renderTextHeader(frame: TextFrame, style: TextStyle): string {
+  const packs = frame.packs.map((p) => p.id).join(', ');
+  return style.c.bold(`ftps-audit ${frame.tool.version}`) + ` — ${frame.invocation.command} of ${frame.artifactCount} artifact(s); vsftpd build assumed: ${frame.invocation.flavor}; packs: ${packs}\n\n`;
+}
+
+/** One group: its heading, then its results worst first, each with evidence and fix. Sorts `list`. */
+export function renderTextGroup(key: string, list: Result[], kind: string | undefined, style: TextStyle): string {
+  const { c, sev } = style;
+  const out: string[] = [];
+  out.push(c.underline(key) + (kind !== undefined ? c.gray(` (${kind})`) : ''));
+  for (const r of list.sort(sortResults)) {
+    const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
+    const label = r.status === 'fail' ? sev[r.severity](r.severity.toUpperCase().padEnd(8)) : c.gray(STATUS_LABEL[r.status].padEnd(8));
+    const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
+    const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
+    out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
+    out.push(indent(r.message, '      '));
+    if (r.status === 'fail' || r.status === 'not-evaluated') {
+      if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
+      if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
+      if (r.status === 'fail' && r.remediation) {
+        out.push(indent(r.remediation.text, '      fix: '));
+        if (r.remediation.fix) out.push(c.green(indent(r.remediation.fix, '        ')));
+      }
+      const controls = controlsText(r.controls);
+      if (controls) out.push(c.gray(`      controls: ${controls}`));
+    }
+  }
+  out.push('');
+  return out.join('\n') + '\n';
+}
+
+/** After the groups: diagnostics, the inventory sections, and the summary. */
+export function renderTextTail(frame: TextFrame, style: TextStyle): string {
+  const { c } = style;
+  const out: string[] = [];
+  if (frame.diagnostics.length > 0) {
     out.push(c.bold('Diagnostics'));
-    for (const d of report.diagnostics) {
+    for (const d of frame.diagnostics) {
       const level = d.level === 'error' ? c.red(d.level) : d.level === 'warning' ? c.yellow(d.level) : c.gray(d.level);
       const where = formatLocation(d.location);
-      out.push(`  ${level.padEnd(opts.color ? 17 : 7)} ${where ? where + ': ' : ''}${d.message} ${c.gray(`(${d.code})`)}`);
+      out.push(`  ${level.padEnd(style.color ? 17 : 7)} ${where ? where + ': ' : ''}${d.message} ${c.gray(`(${d.code})`)}`);
     }
     out.push('');
   }
 
-  for (const [name, entries] of Object.entries(report.inventory)) {
+  for (const [name, entries] of Object.entries(frame.inventory)) {
     const line = SECTION_LINES[name];
     out.push(c.bold(`${SECTION_TITLES[name] ?? `Inventory: ${name}`} (${entries.length})`));
     if (line) for (const e of entries) out.push('  ' + line(e as Record<string, unknown>));
@@ -119,20 +153,37 @@ export function renderText(report: ScanReport, opts: TextOptions): string {
     out.push('');
   }
 
-  const s = report.summary;
+  const s = frame.summary;
   out.push(c.bold('Summary'));
   const fails = SEVERITIES.map((k) => `${s.failuresBySeverity[k]} ${k}`).join(', ');
   out.push(`  failures: ${fails}`);
   out.push(
     `  results: ${s.byStatus.fail} fail, ${s.byStatus.pass} pass, ${s.byStatus['not-evaluated']} not evaluated, ${s.byStatus.error} error, ${s.byStatus['not-applicable']} not applicable; ${s.waived} waived`,
   );
-  for (const p of report.packs) {
+  for (const p of frame.packs) {
     const judged = p.controls.filter((x) => x.status === 'pass' || x.status === 'fail');
     const passed = judged.filter((x) => x.status === 'pass').length;
     const failed = p.controls.filter((x) => x.status === 'fail').map((x) => x.id);
     out.push(`  ${c.bold(p.id)} (${p.title} ${p.version}): ${passed}/${judged.length} controls pass` + (failed.length ? c.red(`; failing: ${failed.join(', ')}`) : ''));
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * The human report: findings grouped by file (or endpoint), worst first, each with the
+ * line it is about, the evidence and the fix; then diagnostics; then counts per severity
+ * and per pack control. Passes are counted, and listed with showPasses. The streamed scan
+ * (src/pipeline/text-stream.ts) writes the same pieces without holding the whole report.
+ */
+export function renderText(report: ScanReport, opts: TextOptions): string {
+  const style = textStyle(opts);
+  const frame: TextFrame = { ...report, artifactCount: report.artifacts.length };
+  const pieces = [renderTextHeader(frame, style)];
+  const kinds = new Map(report.artifacts.map((a) => [a.path, a.kind]));
+  const groups = groupListed(report.results, style);
+  for (const key of [...groups.keys()].sort(compareGroupKeys)) pieces.push(renderTextGroup(key, groups.get(key)!, kinds.get(key), style));
+  pieces.push(renderTextTail(frame, style));
+  return pieces.join('');
 }
 
 const SECTION_TITLES: Record<string, string> = {
