@@ -4,7 +4,7 @@ import type { Artifact } from '../model/artifact.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { InventoryModels, ScanSettings } from '../model/inventory.js';
 import { classify } from '../discover/classify.js';
-import { readCapped, walk } from '../discover/walk.js';
+import { readCapped, type FoundFile } from '../discover/walk.js';
 import { parserFor } from '../parsers/registry.js';
 
 export interface Collected {
@@ -59,11 +59,11 @@ function appendModels(into: Partial<InventoryModels>, add: Partial<InventoryMode
 }
 
 /**
- * discover → read → classify → parse, one file at a time so that memory stays flat on
- * large trees: a file's bytes are dropped as soon as its parser has run.
+ * read → classify → parse, one file at a time so that memory stays flat on large trees: a
+ * file's bytes are dropped as soon as its parser has run.
  */
-export async function collect(roots: string[], settings: ScanSettings, maxFileBytes: number): Promise<Collected> {
-  const { files, diagnostics } = walk(roots);
+export async function collectFiles(files: readonly FoundFile[], settings: ScanSettings, maxFileBytes: number): Promise<Collected> {
+  const diagnostics: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
   const models: Partial<InventoryModels> = {};
   let unrecognised = 0;

@@ -16,6 +16,11 @@ export function hostOf(file: string): string {
   return i > 0 ? parts.slice(0, i).join('/') : '';
 }
 
+/** The host of a file found on disk, from its path under the scan root that holds it. */
+export function hostKeyOf(absPath: string, roots: readonly string[]): string {
+  return hostOf(underRoot(absPath, roots));
+}
+
 /** Path of an artifact relative to the scan root that contains it (POSIX separators). */
 function underRoot(absPath: string, roots: readonly string[]): string {
   const root = roots.filter((r) => absPath === r || absPath.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length)[0];
@@ -35,7 +40,7 @@ const fileOf = (model: unknown): string | undefined => {
  */
 export function splitByHost(inv: Inventory): Inventory[] {
   // Models name their file by its report path; the host comes from the path under the root.
-  const hostByPath = new Map(inv.artifacts.map((a) => [a.path, hostOf(underRoot(a.absPath, inv.settings.roots))]));
+  const hostByPath = new Map(inv.artifacts.map((a) => [a.path, hostKeyOf(a.absPath, inv.settings.roots)]));
   const hostOfFile = (f: string): string => hostByPath.get(f) ?? hostOf(f);
   const hosts = new Set<string>();
   for (const list of Object.values(inv.models as Record<string, unknown[]>)) {
@@ -59,6 +64,9 @@ export function splitByHost(inv: Inventory): Inventory[] {
     if (!g) groups.set(key, (g = { ...inv, artifacts: artifactsByHost.get(key) ?? [], models: {} }));
     return g;
   };
+  // Hosts in the order their first file was found, whatever kinds they hold: a scan judged
+  // in batches of whole hosts (src/pipeline/text-stream.ts) then meets them in the same order.
+  for (const h of artifactsByHost.keys()) if (hosts.has(h)) group(h);
   for (const [kind, list] of Object.entries(inv.models as Record<string, unknown[]>)) {
     for (const m of list) {
       const f = fileOf(m);

@@ -18,6 +18,8 @@ export function separatePerUserFiles(
   artifacts: Artifact[],
   settings: ScanSettings,
   maxFileBytes: number,
+  /** Only a config of the same host can own a per-user file (cross-file pairing stays within a host). */
+  sameHost: (a: VsftpdConfig, b: VsftpdConfig) => boolean = () => true,
 ): { main: VsftpdConfig[]; diagnostics: Diagnostic[] } {
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
   const dirs: { dir: string; owner: VsftpdConfig }[] = [];
@@ -38,7 +40,7 @@ export function separatePerUserFiles(
   const diagnostics: Diagnostic[] = [];
   for (const c of configs) {
     const art = byPath.get(c.file);
-    const hit = art && dirs.find((d) => art.absPath.startsWith(d.dir) && d.owner !== c);
+    const hit = art && dirs.find((d) => art.absPath.startsWith(d.dir) && d.owner !== c && sameHost(d.owner, c));
     if (!art || !hit) {
       main.push(c);
       continue;

@@ -6,14 +6,16 @@ import type { Artifact } from '../model/artifact.js';
 import { allChecks } from '../checks/index.js';
 import { loadBuiltins } from '../engine/rules-bundle.js';
 import { BUILTIN_PACKS, loadPack, type Pack } from '../engine/packs.js';
-import { evaluate, planRuns } from '../engine/evaluate.js';
+import { evaluate, planRuns, type PlannedRun } from '../engine/evaluate.js';
 import { summarise, summarisePacks } from '../engine/summary.js';
 import { INFORMATION_URI, toolVersion } from '../engine/version.js';
 import { inventorySections } from './sections.js';
-import { mergeHostResults, splitByHost } from './hosts.js';
+import { hostKeyOf, mergeHostResults, splitByHost } from './hosts.js';
 import { separatePerUserFiles } from './per-user.js';
 import type { VsftpdConfig } from '../model/vsftpd.js';
-import { collect } from './collect.js';
+import { collectFiles } from './collect.js';
+import { walk, type FoundFile } from '../discover/walk.js';
+import type { Result } from '../model/result.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -57,23 +59,39 @@ async function inventorySectionsOf(hosts: Inventory[]): Promise<Record<string, u
   return out;
 }
 
-/** Evaluates an inventory against packs and assembles the canonical report. */
-export async function judge(
-  inventory: Inventory,
-  ruleSet: Awaited<ReturnType<typeof loadRuleSet>>,
-  meta: { command: string; args: string[]; targets: string[] },
-): Promise<ScanReport> {
-  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
-  // Cross-artifact rules pair only files of one host: judge each host's inventory alone.
+export type RuleSet = Awaited<ReturnType<typeof loadRuleSet>>;
+
+/**
+ * Each host's inventory judged alone (cross-artifact rules pair only files of one host);
+ * the per-host result lists are merged by mergeHostResults.
+ */
+export function evaluateHosts(inventory: Inventory, runs: PlannedRun[], checks: RuleSet['checks']): { hosts: Inventory[]; perHost: Result[][] } {
   const hosts = splitByHost(inventory);
-  const results = mergeHostResults(hosts.map((h) => evaluate(h, runs, ruleSet.checks)));
+  return { hosts, perHost: hosts.map((h) => evaluate(h, runs, checks)) };
+}
+
+/** Evaluates an inventory against packs and assembles the canonical report. */
+export async function judge(inventory: Inventory, ruleSet: RuleSet, meta: ReportMeta): Promise<ScanReport> {
+  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+  const { hosts, perHost } = evaluateHosts(inventory, runs, ruleSet.checks);
+  return assembleReport(inventory, hosts, mergeHostResults(perHost), ruleSet, runs, meta);
+}
+
+export interface ReportMeta {
+  command: string;
+  args: string[];
+  targets: string[];
+}
+
+/** The rule metadata a report carries: every rule that ran, with the controls it evidences. */
+export function ruleSummaries(runs: PlannedRun[]): ScanReport['rules'] {
   const controlsOf = new Map<string, string[]>();
   for (const run of runs) {
     const list = controlsOf.get(run.rule.id) ?? [];
     for (const c of run.controls) if (!list.includes(`${c.pack}:${c.control}`)) list.push(`${c.pack}:${c.control}`);
     controlsOf.set(run.rule.id, list);
   }
-  const ruleSummaries = [...new Map(runs.map((r) => [r.rule.id, r.rule])).values()].map((rule) => ({
+  return [...new Map(runs.map((r) => [r.rule.id, r.rule])).values()].map((rule) => ({
     id: rule.id,
     title: rule.title,
     rationale: rule.rationale,
@@ -84,19 +102,77 @@ export async function judge(
     tags: rule.tags ?? [],
     controls: controlsOf.get(rule.id) ?? [],
   }));
+}
+
+export function toolInfo(): ScanReport['tool'] {
+  return { name: 'ftps-audit', version: toolVersion(), informationUri: INFORMATION_URI };
+}
+
+async function assembleReport(inventory: Inventory, hosts: Inventory[], results: Result[], ruleSet: RuleSet, runs: PlannedRun[], meta: ReportMeta): Promise<ScanReport> {
   return {
     schemaVersion: '1.0',
-    tool: { name: 'ftps-audit', version: toolVersion(), informationUri: INFORMATION_URI },
+    tool: toolInfo(),
     generatedAt: inventory.settings.now.toISOString(),
     invocation: { command: meta.command, args: meta.args, flavor: inventory.settings.flavor, targets: meta.targets },
     packs: summarisePacks(ruleSet.packs, results),
-    rules: ruleSummaries,
+    rules: ruleSummaries(runs),
     artifacts: inventory.artifacts.map((a) => ({ path: a.path, kind: a.kind, sha256: a.sha256, size: a.size })),
     results,
     diagnostics: inventory.diagnostics,
     inventory: await inventorySectionsOf(hosts),
     summary: summarise(results),
   };
+}
+
+/** What judging a batch of whole hosts' files gives. */
+export interface JudgedFiles {
+  /** The batch's artifacts and models; diagnostics: reading and parsing, then per-user files. */
+  inventory: Inventory;
+  hosts: Inventory[];
+  /** Per host group, not yet merged (see mergeHostResults). */
+  perHost: Result[][];
+  /** Files read but not recognised. */
+  unrecognised: number;
+}
+
+export interface JudgeFilesContext {
+  settings: ScanSettings;
+  ruleSet: RuleSet;
+  runs: PlannedRun[];
+  maxFileBytes: number;
+  extraModels?: Partial<InventoryModels>;
+}
+
+/**
+ * read → parse → per-user files → judge, for files of whole hosts (all of a scan, or one
+ * batch of a streamed scan): the one path both the canonical report and the streamed text
+ * report take, so both say the same.
+ */
+export async function judgeFiles(files: readonly FoundFile[], ctx: JudgeFilesContext): Promise<JudgedFiles> {
+  const { settings } = ctx;
+  const collected = await collectFiles(files, settings, ctx.maxFileBytes);
+  const models = { ...collected.models } as Record<string, unknown[]>;
+  for (const [k, v] of Object.entries((ctx.extraModels ?? {}) as Record<string, unknown[]>)) (models[k] ??= []).push(...v);
+  const diagnostics: Diagnostic[] = collected.diagnostics;
+  if (models.vsftpd?.length) {
+    const hostOfConfig = configHosts(collected.artifacts, settings.roots);
+    const split = separatePerUserFiles(models.vsftpd as VsftpdConfig[], collected.artifacts, settings, ctx.maxFileBytes, (a, b) => hostOfConfig(a) === hostOfConfig(b));
+    models.vsftpd = split.main;
+    diagnostics.push(...split.diagnostics);
+  }
+  const inventory: Inventory = { settings, artifacts: collected.artifacts, models: models as Partial<InventoryModels>, diagnostics };
+  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks);
+  return { inventory, hosts, perHost, unrecognised: collected.unrecognised };
+}
+
+function configHosts(artifacts: readonly Artifact[], roots: readonly string[]): (c: VsftpdConfig) => string {
+  const byPath = new Map(artifacts.map((a) => [a.path, hostKeyOf(a.absPath, roots)]));
+  return (c) => byPath.get(c.file) ?? '';
+}
+
+/** The diagnostic that counts files read but not recognised (none when there were none). */
+export function unrecognisedDiagnostic(count: number): Diagnostic[] {
+  return count > 0 ? [{ level: 'info', code: 'discover/unrecognised', message: `${count} file(s) read but not recognised as FTPS-related configuration; skipped` }] : [];
 }
 
 export interface ScanRun {
@@ -110,19 +186,17 @@ export async function runScan(opts: ScanOptions): Promise<ScanRun> {
   const roots = opts.paths.map((p) => path.resolve(p));
   const settings = defaultSettings({ ...opts.settings, roots });
   const ruleSet = await loadRuleSet(opts.packs);
-  const collected = await collect(opts.paths, settings, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  const models = { ...collected.models } as Record<string, unknown[]>;
-  for (const [k, v] of Object.entries((opts.extraModels ?? {}) as Record<string, unknown[]>)) (models[k] ??= []).push(...v);
-  const diagnostics: Diagnostic[] = collected.diagnostics;
-  if (models.vsftpd?.length) {
-    const split = separatePerUserFiles(models.vsftpd as VsftpdConfig[], collected.artifacts, settings, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    models.vsftpd = split.main;
-    diagnostics.push(...split.diagnostics);
-  }
-  if (collected.unrecognised > 0) {
-    diagnostics.push({ level: 'info', code: 'discover/unrecognised', message: `${collected.unrecognised} file(s) read but not recognised as FTPS-related configuration; skipped` });
-  }
-  const inventory: Inventory = { settings, artifacts: collected.artifacts as Artifact[], models: models as Partial<InventoryModels>, diagnostics };
-  const report = await judge(inventory, ruleSet, { command: 'scan', args: opts.args ?? opts.paths, targets: roots });
+  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+  const walked = walk(opts.paths);
+  const judged = await judgeFiles(walked.files, { settings, ruleSet, runs, maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, extraModels: opts.extraModels });
+  const inventory: Inventory = {
+    ...judged.inventory,
+    diagnostics: [...walked.diagnostics, ...judged.inventory.diagnostics, ...unrecognisedDiagnostic(judged.unrecognised)],
+  };
+  const report = await assembleReport(inventory, judged.hosts, mergeHostResults(judged.perHost), ruleSet, runs, {
+    command: 'scan',
+    args: opts.args ?? opts.paths,
+    targets: roots,
+  });
   return { report, inventory };
 }
