@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import type { ScanReport } from '../model/report.js';
 
 export interface OutputRequest {
@@ -56,6 +56,18 @@ export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: Rende
     if (req.file) writeFileSync(req.file, text);
     else process.stdout.write(text);
   }
+}
+
+/** Writes a text output made of pieces (a large report is longer than one string can be). */
+export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Array)[]): void {
+  if (req.file) {
+    const fd = openSync(req.file, 'w');
+    try {
+      for (const piece of pieces) writeFileSync(fd, piece);
+    } finally {
+      closeSync(fd);
+    }
+  } else for (const piece of pieces) process.stdout.write(piece);
 }
 
 /** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */

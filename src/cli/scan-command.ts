@@ -2,7 +2,11 @@ import { modelsOf } from '../model/inventory.js';
 import type { VsftpdFlavor } from '../model/vsftpd.js';
 import { runScan } from '../pipeline/scan.js';
 import { applyGates, exitCodeFor, gateNotes, type FailOn } from '../gate/index.js';
-import { emit, outputRequests, useColor } from './output.js';
+import { emit, outputRequests, useColor, writeText, type OutputRequest } from './output.js';
+import { resolveWaiversFile } from '../gate/waivers.js';
+import type { ScanSettings } from '../model/inventory.js';
+import type { WaiverReport } from '../model/report.js';
+import path from 'node:path';
 import { userFacingMessage } from './errors.js';
 import type { LiveProbeFlagValues, ReportingFlags } from './flags.js';
 
@@ -37,20 +41,25 @@ export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (l
       probe = await observe(targets, { ...flags, hostname: flags.hostname?.[0] });
       if (!probedAny(probe)) warn(`ftps-audit: no --probe target could be probed (${unreachableSummary(probe)}); their results say why`);
     }
+    const settings = {
+      flavor: flags['vsftpd-flavor'] as VsftpdFlavor,
+      rootDir: flags.root,
+      live: Boolean(flags.live),
+      hostnames: flags.hostname ?? [],
+      caFile: flags['ca-file'],
+      expiryWarningDays: flags['expiry-warning-days'],
+      p12Password,
+    };
+    if (streamable(outputs, flags)) {
+      const streamed = await streamTextScan(paths, flags, settings, outputs[0]!);
+      if (streamed !== undefined) return finishStreamed(streamed, warn);
+    }
     const { report, inventory } = await runScan({
       paths,
       packs: flags.pack,
       maxFileBytes: flags['max-file-size'],
       args: process.argv.slice(2),
-      settings: {
-        flavor: flags['vsftpd-flavor'] as VsftpdFlavor,
-        rootDir: flags.root,
-        live: Boolean(flags.live),
-        hostnames: flags.hostname ?? [],
-        caFile: flags['ca-file'],
-        expiryWarningDays: flags['expiry-warning-days'],
-        p12Password,
-      },
+      settings,
       ...(probe ? { extraModels: { probe } } : {}),
     });
     if (probe) report.inventory.probe = probe;
@@ -87,4 +96,32 @@ async function anchorProbesOnConfig(
   const line = port?.source === 'explicit' && port.directive ? port.directive.location.line ?? 1 : 1;
   const { anchorEndpoints } = await import('../report/anchor.js');
   return anchorEndpoints(report, probe.map((o) => ({ endpoint: o.endpoint, file: config.file, line, column: 1 })));
+}
+
+/**
+ * One text output and no gate that needs the whole report (baseline, waiver file) or a live
+ * probe: the scan can stream (src/pipeline/streamed-text.ts) and never hold every result.
+ */
+function streamable(outputs: OutputRequest[], flags: ScanFlags): boolean {
+  return outputs.length === 1 && outputs[0]!.format === 'text' && !flags.baseline && !flags.probe?.length && resolveWaiversFile(flags.waivers) === undefined;
+}
+
+async function streamTextScan(paths: string[], flags: ScanFlags, settings: Partial<ScanSettings>, output: OutputRequest) {
+  const { runStreamedTextScan } = await import('../pipeline/streamed-text.js');
+  const { defaultSettings } = await import('../pipeline/scan.js');
+  const streamed = await runStreamedTextScan(paths, flags.pack, {
+    settings: defaultSettings({ ...settings, roots: paths.map((p) => path.resolve(p)) }),
+    maxFileBytes: flags['max-file-size'],
+    failOn: flags['fail-on'] as FailOn,
+    color: output.file ? false : useColor(flags.color),
+    showPasses: Boolean(flags['show-passes']),
+  });
+  if (streamed === undefined) return undefined;
+  writeText(output, streamed.text);
+  return streamed;
+}
+
+function finishStreamed(streamed: { exitCode: 0 | 1; waivers?: WaiverReport }, warn: (line: string) => void): number {
+  for (const line of gateNotes({ waivers: streamed.waivers })) warn(line);
+  return streamed.exitCode;
 }

@@ -32,17 +32,28 @@ function statusOfFlags(flags: number): Status {
   return flags & HAS_ANY ? 'pass' : 'not-applicable';
 }
 
-function flagsOf(r: Result): number {
+/** The status flags one result adds to the controls it evidences. */
+export function statusFlagsOf(r: Result): number {
   // A waived failure does not fail its control (it still makes the control non-empty).
   return r.status === 'fail' && r.waived ? HAS_ANY : FLAG_OF[r.status] | HAS_ANY;
 }
+
+/** The flags of a generic not-applicable result (see statusFlagsOf). */
+export const NOT_APPLICABLE_FLAGS = HAS_NOT_APPLICABLE | HAS_ANY;
+
+type ControlsArray = readonly Result['controls'][number][];
 
 export function summarisePacks(packs: readonly Pack[] | readonly PackSummary[], results: readonly Result[]): PackSummary[] {
   // Results of one planned run share one controls array, so fold statuses per array first
   // (one Map step per result) and spread them to the controls afterwards: a large tree has
   // hundreds of thousands of results but only as many arrays as runs.
-  const byControls = new Map<readonly Result['controls'][number][], number>();
-  for (const r of results) byControls.set(r.controls, (byControls.get(r.controls) ?? 0) | flagsOf(r));
+  const byControls = new Map<ControlsArray, number>();
+  for (const r of results) byControls.set(r.controls, (byControls.get(r.controls) ?? 0) | statusFlagsOf(r));
+  return packsFromFlags(packs, byControls);
+}
+
+/** Control statuses from status flags folded per controls array (see summarisePacks). */
+export function packsFromFlags(packs: readonly Pack[] | readonly PackSummary[], byControls: ReadonlyMap<ControlsArray, number>): PackSummary[] {
   const byControl = new Map<string, number>();
   for (const [controls, flags] of byControls) {
     for (const c of controls) {
@@ -59,6 +70,15 @@ export function summarisePacks(packs: readonly Pack[] | readonly PackSummary[], 
       return { id: c.id, title: c.title, rules, status: rules.length === 0 ? ('no-rules' as const) : statusOfFlags(byControl.get(`${pack.id}\0${c.id}`) ?? 0) };
     }),
   }));
+}
+
+/** a + b, count by count (summaries of disjoint result sets). */
+export function addSummaries(a: ReportSummary, b: ReportSummary): ReportSummary {
+  const byStatus = { ...a.byStatus };
+  for (const s of STATUSES) byStatus[s] += b.byStatus[s];
+  const failuresBySeverity = { ...a.failuresBySeverity };
+  for (const s of SEVERITIES) failuresBySeverity[s] += b.failuresBySeverity[s];
+  return { byStatus, failuresBySeverity, waived: a.waived + b.waived };
 }
 
 export function summarise(results: readonly Result[]): ReportSummary {

@@ -19,7 +19,7 @@ import { resummarize } from './summary.js';
 export { GateInputError } from './errors.js';
 export { applyBaseline, baselineFromReport, createBaseline, loadBaseline } from './baseline.js';
 export type { Baseline } from './baseline.js';
-export { applyInlineWaivers, applyWaivers, isExpired, loadWaivers, parseWaivers, resolveWaiversFile, DEFAULT_WAIVERS_FILES } from './waivers.js';
+export { applyInlineWaivers, applyWaivers, mergeWaiverReport, waiveInline, isExpired, loadWaivers, parseWaivers, resolveWaiversFile, DEFAULT_WAIVERS_FILES } from './waivers.js';
 export type { InlineWaiverSource, WaiverEntry, WaiverFile } from './waivers.js';
 export { blockingFindings, DEFAULT_FAIL_ON, exitCodeFor, FAIL_ON_VALUES, isBlocking, isFailOn } from './fail-on.js';
 export type { FailOn } from './fail-on.js';
@@ -54,7 +54,7 @@ export async function applyGates(report: ScanReport, opts: GateOptions = {}): Pr
 }
 
 /** Human lines about the gate for stderr: expired and stale waivers, baseline counts. */
-export function gateNotes(report: ScanReport): string[] {
+export function gateNotes(report: Pick<ScanReport, 'waivers' | 'baseline'>): string[] {
   const lines: string[] = [];
   for (const { waiver, matched } of report.waivers?.expired ?? []) {
     lines.push(`waiver for ${waiver.ruleId} (${where(waiver)}) expired on ${waiver.expires}: ${matched} finding(s) count again`);

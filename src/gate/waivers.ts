@@ -186,6 +186,17 @@ export function applyWaivers(report: ScanReport, file: WaiverFile, now: Date = n
 
 /** Applies `#ftps-audit-ignore RULE reason` comments: same rule, same file, the directive's line. */
 export function applyInlineWaivers(report: ScanReport, configs: readonly InlineWaiverSource[]): ScanReport {
+  const waived = waiveInline(report.results, configs);
+  if (!waived) return report;
+  return { ...report, results: waived.results, waivers: mergeWaiverReport(report.waivers, waived.report) };
+}
+
+/**
+ * The results with inline waivers applied, and what the waivers did; undefined when the
+ * configs declare none. Inline waivers only ever match results in their own file, so a
+ * scan judged in batches of whole hosts can apply them batch by batch.
+ */
+export function waiveInline(results: readonly Result[], configs: readonly InlineWaiverSource[]): { results: Result[]; report: WaiverReport } | undefined {
   const byKey = new Map<string, { declared: DeclaredWaiver; matched: number }>();
   for (const c of configs) {
     for (const w of c.inlineWaivers) {
@@ -195,9 +206,9 @@ export function applyInlineWaivers(report: ScanReport, configs: readonly InlineW
       });
     }
   }
-  if (byKey.size === 0) return report;
+  if (byKey.size === 0) return undefined;
   let applied = 0;
-  const results = report.results.map((r): Result => {
+  const out = results.map((r): Result => {
     if (r.status !== 'fail' || !r.location?.file || r.location.line === undefined) return r;
     const hit = byKey.get(`${r.location.file}\0${r.location.line}\0${r.ruleId}`);
     if (!hit) return r;
@@ -207,7 +218,7 @@ export function applyInlineWaivers(report: ScanReport, configs: readonly InlineW
     return { ...r, waived: { source: 'inline', reason: hit.declared.reason } };
   });
   const stale = [...byKey.values()].filter((w) => w.matched === 0).map((w) => w.declared);
-  return { ...report, results, waivers: mergeWaiverReport(report.waivers, { sources: ['inline'], applied, expired: [], stale }) };
+  return { results: out, report: { sources: ['inline'], applied, expired: [], stale } };
 }
 
 /**
@@ -215,7 +226,7 @@ export function applyInlineWaivers(report: ScanReport, configs: readonly InlineW
  * (`report` re-rendering a gated JSON with the default waiver file) changes nothing: a waiver
  * is listed once as expired or stale, and already waived results are not counted again.
  */
-function mergeWaiverReport(a: WaiverReport | undefined, b: WaiverReport): WaiverReport {
+export function mergeWaiverReport(a: WaiverReport | undefined, b: WaiverReport): WaiverReport {
   if (!a) return b;
   const key = (w: DeclaredWaiver) => `${w.source}\0${w.index ?? ''}\0${w.path ?? ''}\0${w.line ?? ''}\0${w.ruleId}`;
   const expired = new Map([...a.expired, ...b.expired].map((e) => [key(e.waiver), e]));

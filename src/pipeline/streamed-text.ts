@@ -1,0 +1,271 @@
+/**
+ * The scan that only prints text, streamed: files are judged in batches of whole hosts, each
+ * batch's findings are rendered and counted at once and then let go, so a tree of tens of
+ * thousands of files never holds its few hundred thousand results (passes included) at the
+ * same time. Every step is the canonical scan's own (judgeFiles, mergeHostResults' rule for
+ * generic not-applicable results, inline waivers, the text report's pieces), so the text is
+ * byte for byte what renderText prints for the canonical report; test/streamed-text.test.ts
+ * holds the two side by side. Batches can run in worker threads (src/pipeline/batch-workers.ts).
+ */
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { ScanSettings } from '../model/inventory.js';
+import { modelsOf } from '../model/inventory.js';
+import type { PackSummary, ReportSummary, WaiverReport } from '../model/report.js';
+import type { Result } from '../model/result.js';
+import type { FoundFile } from '../discover/walk.js';
+import { planRuns, type PlannedRun } from '../engine/evaluate.js';
+import { walk } from '../discover/walk.js';
+import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summarise } from '../engine/summary.js';
+import { isBlocking, type FailOn } from '../gate/fail-on.js';
+import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
+import { compareGroupKeys, groupListed, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
+import { hostKeyOf } from './hosts.js';
+import { inventorySections } from './sections.js';
+import { judgeFiles, loadRuleSet, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
+
+/** What a streamed scan needs besides the files: the same for every batch. */
+export interface StreamSettings {
+  settings: ScanSettings;
+  maxFileBytes: number;
+  failOn: FailOn;
+  color: boolean;
+  showPasses: boolean;
+}
+
+/** A generic not-applicable result (no location): kept only if its rule judged nothing anywhere. */
+interface Generic {
+  ruleId: string;
+  fingerprint: string;
+  run: number;
+}
+
+/**
+ * One batch, judged and rendered: plain data only (it crosses from a worker thread), and
+ * small next to the results it stands for.
+ */
+export interface BatchDigest {
+  /** [path, kind] of the batch's artifacts (headings of groups another batch may hold). */
+  artifacts: [string, string][];
+  /** Reading, parsing and per-user diagnostics, in the canonical order. */
+  diagnostics: Diagnostic[];
+  unrecognised: number;
+  /**
+   * Groups of this batch's own files, rendered and UTF-8 encoded back to back in `text`
+   * (group i ends at byte ends[i]). Bytes, not strings: they live outside the JS heap, so
+   * holding a large tree's report until it can be sorted costs the garbage collector
+   * nothing, and a worker thread hands them over without a copy.
+   */
+  fileGroups: { keys: string[]; ends: number[]; text: Uint8Array };
+  /** Listed results under any other heading (an endpoint, the run, a file of another batch). */
+  looseResults: Result[];
+  /** Counts of every result but the generic not-applicable ones. */
+  summary: ReportSummary;
+  /** Status flags per planned run (by index), for the control statuses. */
+  flagsByRun: number[];
+  /** Rules that judged something (a located or non-not-applicable result). */
+  judgedRules: string[];
+  generics: Generic[];
+  /** A finding at or above --fail-on. */
+  blocking: boolean;
+  /** Inventory sections of the batch's hosts, in host order. */
+  sections: Record<string, unknown[]>;
+  waivers?: WaiverReport;
+}
+
+/**
+ * Cuts the walk's files (in walk order) into batches of about `size` files, only where no
+ * host has files on both sides, so every batch holds whole hosts and the batches in order
+ * are the walk in order. A tree whose hosts interleave stays one batch.
+ */
+export function planBatches(files: readonly FoundFile[], roots: readonly string[], size: number): FoundFile[][] {
+  const hosts = files.map((f) => hostKeyOf(f.absPath, roots));
+  const lastIndex = new Map<string, number>();
+  hosts.forEach((h, i) => lastIndex.set(h, i));
+  const batches: FoundFile[][] = [];
+  let start = 0;
+  let reach = -1; // the last index any host seen since `start` still has files at
+  for (let i = 0; i < files.length; i++) {
+    reach = Math.max(reach, lastIndex.get(hosts[i]!)!);
+    if (reach === i && i + 1 - start >= size) {
+      batches.push(files.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  if (start < files.length) batches.push(files.slice(start));
+  return batches;
+}
+
+/** Judges one batch of whole hosts and keeps only what the text report and its summary need. */
+export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
+  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes });
+  const runOf = runIndex(runs);
+  const located: Result[] = [];
+  const generics: Generic[] = [];
+  for (const list of judged.perHost) {
+    for (const r of list) {
+      if (r.status === 'not-applicable' && !r.location) generics.push({ ruleId: r.ruleId, fingerprint: r.fingerprint, run: runOf.get(r.controls) ?? -1 });
+      else located.push(r);
+    }
+  }
+  const waived = waiveInline(located, modelsOf(judged.inventory, 'vsftpd'));
+  const results = waived ? waived.results : located;
+
+  const flagsByRun = new Array<number>(runs.length).fill(0);
+  const judgedRules = new Set<string>();
+  let blocking = false;
+  for (const r of results) {
+    const run = runOf.get(r.controls);
+    if (run !== undefined) flagsByRun[run]! |= statusFlagsOf(r);
+    judgedRules.add(r.ruleId);
+    if (!blocking && isBlocking(r, stream.failOn)) blocking = true;
+  }
+
+  const style = textStyle({ color: stream.color, showPasses: stream.showPasses });
+  const kinds = new Map(judged.inventory.artifacts.map((a) => [a.path, a.kind]));
+  const keys: string[] = [];
+  const texts: string[] = [];
+  const looseResults: Result[] = [];
+  for (const [key, list] of groupListed(results, style)) {
+    if (!kinds.has(key)) {
+      looseResults.push(...list);
+      continue;
+    }
+    keys.push(key);
+    texts.push(renderTextGroup(key, list, kinds.get(key), style));
+  }
+  const fileGroups = encodeGroups(keys, texts);
+
+  const sections: Record<string, unknown[]> = {};
+  for (const h of judged.hosts) for (const [name, list] of Object.entries(await inventorySections(h))) (sections[name] ??= []).push(...list);
+
+  return {
+    artifacts: judged.inventory.artifacts.map((a) => [a.path, a.kind]),
+    diagnostics: judged.inventory.diagnostics,
+    unrecognised: judged.unrecognised,
+    fileGroups,
+    looseResults,
+    summary: summarise(results),
+    flagsByRun,
+    judgedRules: [...judgedRules],
+    generics,
+    blocking,
+    sections,
+    ...(waived ? { waivers: waived.report } : {}),
+  };
+}
+
+function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
+  const text = Buffer.from(texts.join(''));
+  const ends: number[] = [];
+  let end = 0;
+  for (const t of texts) ends.push((end += Buffer.byteLength(t)));
+  return { keys, ends, text };
+}
+
+function runIndex(runs: PlannedRun[]): Map<Result['controls'], number> {
+  // Every result of a run carries that run's own controls array.
+  return new Map(runs.map((run, i) => [run.controls, i]));
+}
+
+/** The text report of a streamed scan, and what the command needs after printing it. */
+export interface StreamedText {
+  /** The report in pieces, in order (strings and UTF-8 bytes). */
+  text: (string | Uint8Array)[];
+  exitCode: 0 | 1;
+  waivers?: WaiverReport;
+}
+
+/**
+ * Puts the batches' digests together into the text report, in the canonical order. Returns
+ * undefined when a file's findings were split over two batches (possible only when --root
+ * maps one host's absolute paths into another's files): then only the canonical scan can
+ * order them, and the caller runs it instead.
+ */
+export function finishStreamedText(
+  digests: readonly BatchDigest[],
+  walkDiagnostics: readonly Diagnostic[],
+  ruleSet: RuleSet,
+  runs: PlannedRun[],
+  stream: StreamSettings,
+): StreamedText | undefined {
+  const style: TextStyle = textStyle({ color: stream.color, showPasses: stream.showPasses });
+  const rendered = new Map<string, Uint8Array>();
+  const loose = new Map<string, Result[]>();
+  let summary = summarise([]);
+  const flags = new Array<number>(runs.length).fill(0);
+  const judged = new Set<string>();
+  const diagnostics: Diagnostic[] = [...walkDiagnostics];
+  const sections: Record<string, unknown[]> = {};
+  let artifactCount = 0;
+  let unrecognised = 0;
+  let blocking = false;
+  let waivers: WaiverReport | undefined;
+  const kinds = new Map<string, string>();
+  for (const d of digests) {
+    const { keys, ends, text } = d.fileGroups;
+    for (let i = 0; i < keys.length; i++) rendered.set(keys[i]!, text.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
+    for (const r of groupListed(d.looseResults, style)) {
+      const list = loose.get(r[0]);
+      if (list) list.push(...r[1]);
+      else loose.set(r[0], r[1]);
+    }
+    summary = addSummaries(summary, d.summary);
+    d.flagsByRun.forEach((f, i) => (flags[i]! |= f));
+    for (const id of d.judgedRules) judged.add(id);
+    diagnostics.push(...d.diagnostics);
+    for (const [name, list] of Object.entries(d.sections)) (sections[name] ??= []).push(...list);
+    artifactCount += d.artifacts.length;
+    for (const [p, kind] of d.artifacts) kinds.set(p, kind);
+    unrecognised += d.unrecognised;
+    blocking ||= d.blocking;
+    if (d.waivers) waivers = mergeWaiverReport(waivers, d.waivers);
+  }
+  for (const key of loose.keys()) if (rendered.has(key)) return undefined;
+  diagnostics.push(...unrecognisedDiagnostic(unrecognised));
+
+  // mergeHostResults' rule: a generic not-applicable result stays only for a rule that judged
+  // nothing anywhere, once per fingerprint.
+  const keptGenerics = new Set<string>();
+  for (const d of digests) {
+    for (const g of d.generics) {
+      const key = `${g.ruleId}\0${g.fingerprint}`;
+      if (judged.has(g.ruleId) || keptGenerics.has(key)) continue;
+      keptGenerics.add(key);
+      summary.byStatus['not-applicable']++;
+      if (g.run >= 0) flags[g.run]! |= NOT_APPLICABLE_FLAGS;
+    }
+  }
+
+  const packs: PackSummary[] = packsFromFlags(ruleSet.packs, new Map(runs.map((run, i) => [run.controls, flags[i]!])));
+  const frame: TextFrame = {
+    tool: toolInfo(),
+    invocation: { command: 'scan', args: [], flavor: stream.settings.flavor, targets: stream.settings.roots },
+    packs,
+    diagnostics,
+    inventory: sections,
+    summary,
+    artifactCount,
+  };
+  const text: (string | Uint8Array)[] = [renderTextHeader(frame, style)];
+  for (const key of [...rendered.keys(), ...loose.keys()].sort(compareGroupKeys)) {
+    text.push(rendered.get(key) ?? renderTextGroup(key, loose.get(key)!, kinds.get(key), style));
+  }
+  text.push(renderTextTail(frame, style));
+  return { text, exitCode: blocking ? 1 : 0, ...(waivers ? { waivers } : {}) };
+}
+
+/** Batches of about this many files: large enough to judge rule by rule, small enough to let go. */
+const BATCH_FILES = 500;
+
+/**
+ * `scan` with one text output and no gate but inline waivers: walk, judge batch by batch,
+ * print. Undefined when the canonical scan must do it (see finishStreamedText).
+ */
+export async function runStreamedTextScan(paths: string[], packNames: string[] | undefined, stream: StreamSettings): Promise<StreamedText | undefined> {
+  const ruleSet = await loadRuleSet(packNames);
+  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+  const walked = walk(paths);
+  const digests: BatchDigest[] = [];
+  for (const batch of planBatches(walked.files, stream.settings.roots, BATCH_FILES)) digests.push(await digestBatch(batch, ruleSet, runs, stream));
+  return finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
+}
