@@ -255,7 +255,7 @@ export function finishStreamedText(
 }
 
 /** Batches of about this many files: large enough to judge rule by rule, small enough to let go. */
-const BATCH_FILES = 500;
+const BATCH_FILES = 100;
 
 /**
  * `scan` with one text output and no gate but inline waivers: walk, judge batch by batch,
