@@ -32,7 +32,10 @@ export default class Probe extends Command {
     const { argv, flags } = await this.parse(Probe);
     const { runProbeCommand } = await import('../cli/probe-command.js');
     const code = await runProbeCommand(argv as string[], flags as ProbeFlags, (line) => process.stderr.write(line + '\n'));
-    if (code !== 0) this.exit(code);
+    // Not this.exit(): it ends the process at once, and a report piped to another program
+    // (`| less`, `| tee`) lost everything not yet written. Node exits with this code once
+    // stdout is flushed.
+    process.exitCode = code;
   }
 }
 

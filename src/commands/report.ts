@@ -65,6 +65,9 @@ export default class Report extends Command {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Report);
     const code = await runReport(argv as string[], flags, (line) => process.stderr.write(line + '\n'));
-    if (code !== 0) this.exit(code);
+    // Not this.exit(): it ends the process at once, and a report piped to another program
+    // (`| less`, `| tee`) lost everything not yet written. Node exits with this code once
+    // stdout is flushed.
+    process.exitCode = code;
   }
 }

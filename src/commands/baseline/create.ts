@@ -41,6 +41,9 @@ export default class BaselineCreate extends Command {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(BaselineCreate);
     const code = await runBaselineCreate(argv as string[], flags, (line) => process.stderr.write(line + '\n'));
-    if (code !== 0) this.exit(code);
+    // Not this.exit(): it ends the process at once, and a report piped to another program
+    // (`| less`, `| tee`) lost everything not yet written. Node exits with this code once
+    // stdout is flushed.
+    process.exitCode = code;
   }
 }
