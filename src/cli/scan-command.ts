@@ -20,6 +20,7 @@ export interface ScanFlags extends ReportingFlags, LiveProbeFlagValues {
   'p12-password-env'?: string;
   'max-file-size': number;
   probe?: string[];
+  jobs?: number;
 }
 
 /**
@@ -107,7 +108,7 @@ function streamable(outputs: OutputRequest[], flags: ScanFlags): boolean {
 }
 
 async function streamTextScan(paths: string[], flags: ScanFlags, settings: Partial<ScanSettings>, output: OutputRequest) {
-  const { runStreamedTextScan } = await import('../pipeline/streamed-text.js');
+  const { runStreamedTextScan } = await import('../pipeline/stream-scan.js');
   const { defaultSettings } = await import('../pipeline/scan.js');
   const streamed = await runStreamedTextScan(paths, flags.pack, {
     settings: defaultSettings({ ...settings, roots: paths.map((p) => path.resolve(p)) }),
@@ -115,7 +116,7 @@ async function streamTextScan(paths: string[], flags: ScanFlags, settings: Parti
     failOn: flags['fail-on'] as FailOn,
     color: output.file ? false : useColor(flags.color),
     showPasses: Boolean(flags['show-passes']),
-  });
+  }, { jobs: flags.jobs });
   if (streamed === undefined) return undefined;
   writeText(output, streamed.text);
   return streamed;

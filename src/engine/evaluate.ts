@@ -1,5 +1,5 @@
 import type { Inventory } from '../model/inventory.js';
-import type { ControlRef, Result, Severity } from '../model/result.js';
+import type { ControlRef, Result, Severity, Status } from '../model/result.js';
 import { SEVERITY_RANK } from '../model/result.js';
 import type { Check, CheckOutcome, RuleDefinition } from './types.js';
 import type { Pack } from './packs.js';
@@ -59,13 +59,30 @@ const DEFAULT_MESSAGES: Record<string, string> = {
   notEvaluated: 'Not evaluated: {{reason}}.',
 };
 
-function toResult(run: PlannedRun, outcome: CheckOutcome): Result {
+/**
+ * What a caller needs of each result. The canonical report needs everything; the streamed
+ * text scan prints only failures (and what could not be judged), so it skips the wording
+ * of everything else and every fingerprint but those the generic not-applicable merge
+ * compares — the two costliest parts of a result on a large tree. A skipped part is ''.
+ */
+export interface ResultDetail {
+  /** Word the message of results with this status. */
+  worded(status: Status): boolean;
+  /** Fingerprint this result (located or not). */
+  fingerprinted(status: Status, located: boolean): boolean;
+}
+
+export const FULL_DETAIL: ResultDetail = { worded: () => true, fingerprinted: () => true };
+
+function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail = FULL_DETAIL): Result {
   const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
-  const message = template
-    ? formatMessage(template, outcome.data)
-    : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
+  const message = !detail.worded(outcome.status)
+    ? ''
+    : template
+      ? formatMessage(template, outcome.data)
+      : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
   const severity = outcome.severity ?? run.severity;
-  const fingerprint = fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant);
+  const fingerprint = detail.fingerprinted(outcome.status, outcome.location !== undefined) ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';
   const { location, evidence, assumptions } = outcome;
   // The usual shapes as one literal each (same keys, same order as adding them one by one):
   // properties added after a literal go to a separate property array, an extra object per
@@ -88,12 +105,12 @@ function toResult(run: PlannedRun, outcome: CheckOutcome): Result {
  * result for that rule and the run goes on; a check with nothing to judge yields one
  * `not-applicable` result, so the report shows every rule the packs asked for.
  */
-export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>): Result[] {
+export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
   const results: Result[] = [];
   for (const run of runs) {
     const check = checks.get(run.rule.check);
     if (!check) {
-      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }));
+      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }, detail));
       continue;
     }
     let outcomes: CheckOutcome[];
@@ -105,12 +122,12 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
     } catch (err) {
       const error = err as Error;
       results.push({
-        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }),
+        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }, detail),
         message: `Check ${check.name} failed: ${error.message}`,
       });
       continue;
     }
-    for (const outcome of outcomes) results.push(toResult(run, outcome));
+    for (const outcome of outcomes) results.push(toResult(run, outcome, detail));
   }
   return results;
 }

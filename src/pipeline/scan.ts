@@ -6,7 +6,7 @@ import type { Artifact } from '../model/artifact.js';
 import { allChecks } from '../checks/index.js';
 import { loadBuiltins } from '../engine/rules-bundle.js';
 import { BUILTIN_PACKS, loadPack, type Pack } from '../engine/packs.js';
-import { evaluate, planRuns, type PlannedRun } from '../engine/evaluate.js';
+import { evaluate, planRuns, type PlannedRun, type ResultDetail } from '../engine/evaluate.js';
 import { summarise, summarisePacks } from '../engine/summary.js';
 import { INFORMATION_URI, toolVersion } from '../engine/version.js';
 import { inventorySections } from './sections.js';
@@ -65,9 +65,9 @@ export type RuleSet = Awaited<ReturnType<typeof loadRuleSet>>;
  * Each host's inventory judged alone (cross-artifact rules pair only files of one host);
  * the per-host result lists are merged by mergeHostResults.
  */
-export function evaluateHosts(inventory: Inventory, runs: PlannedRun[], checks: RuleSet['checks']): { hosts: Inventory[]; perHost: Result[][] } {
+export function evaluateHosts(inventory: Inventory, runs: PlannedRun[], checks: RuleSet['checks'], detail?: ResultDetail): { hosts: Inventory[]; perHost: Result[][] } {
   const hosts = splitByHost(inventory);
-  return { hosts, perHost: hosts.map((h) => evaluate(h, runs, checks)) };
+  return { hosts, perHost: hosts.map((h) => evaluate(h, runs, checks, detail)) };
 }
 
 /** Evaluates an inventory against packs and assembles the canonical report. */
@@ -141,6 +141,8 @@ export interface JudgeFilesContext {
   runs: PlannedRun[];
   maxFileBytes: number;
   extraModels?: Partial<InventoryModels>;
+  /** What each result needs (default: everything, for the canonical report). */
+  detail?: ResultDetail;
 }
 
 /**
@@ -161,7 +163,7 @@ export async function judgeFiles(files: readonly FoundFile[], ctx: JudgeFilesCon
     diagnostics.push(...split.diagnostics);
   }
   const inventory: Inventory = { settings, artifacts: collected.artifacts, models: models as Partial<InventoryModels>, diagnostics };
-  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks);
+  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks, ctx.detail);
   return { inventory, hosts, perHost, unrecognised: collected.unrecognised };
 }
 

@@ -13,15 +13,14 @@ import { modelsOf } from '../model/inventory.js';
 import type { PackSummary, ReportSummary, WaiverReport } from '../model/report.js';
 import type { Result } from '../model/result.js';
 import type { FoundFile } from '../discover/walk.js';
-import { planRuns, type PlannedRun } from '../engine/evaluate.js';
-import { walk } from '../discover/walk.js';
+import type { PlannedRun, ResultDetail } from '../engine/evaluate.js';
 import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summarise } from '../engine/summary.js';
 import { isBlocking, type FailOn } from '../gate/fail-on.js';
 import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
-import { compareGroupKeys, groupListed, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
+import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
 import { hostKeyOf } from './hosts.js';
 import { inventorySections } from './sections.js';
-import { judgeFiles, loadRuleSet, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
+import { judgeFiles, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
 
 /** What a streamed scan needs besides the files: the same for every batch. */
 export interface StreamSettings {
@@ -97,7 +96,7 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
 
 /** Judges one batch of whole hosts and keeps only what the text report and its summary need. */
 export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
-  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes });
+  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail: textDetail(stream) });
   const runOf = runIndex(runs);
   const located: Result[] = [];
   const generics: Generic[] = [];
@@ -154,8 +153,20 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   };
 }
 
+/**
+ * The text report words only the results it lists, and compares fingerprints only of
+ * generic not-applicable results (unlocated; see mergeHostResults).
+ */
+function textDetail(stream: StreamSettings): ResultDetail {
+  return {
+    worded: (status) => isListedStatus(status, stream.showPasses),
+    fingerprinted: (status, located) => status === 'not-applicable' && !located,
+  };
+}
+
 function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
-  const text = Buffer.from(texts.join(''));
+  // A fresh buffer of its own (TextEncoder, not Buffer's shared pool), so it can be transferred.
+  const text = new TextEncoder().encode(texts.join(''));
   const ends: number[] = [];
   let end = 0;
   for (const t of texts) ends.push((end += Buffer.byteLength(t)));
@@ -252,20 +263,4 @@ export function finishStreamedText(
   }
   text.push(renderTextTail(frame, style));
   return { text, exitCode: blocking ? 1 : 0, ...(waivers ? { waivers } : {}) };
-}
-
-/** Batches of about this many files: large enough to judge rule by rule, small enough to let go. */
-const BATCH_FILES = 100;
-
-/**
- * `scan` with one text output and no gate but inline waivers: walk, judge batch by batch,
- * print. Undefined when the canonical scan must do it (see finishStreamedText).
- */
-export async function runStreamedTextScan(paths: string[], packNames: string[] | undefined, stream: StreamSettings): Promise<StreamedText | undefined> {
-  const ruleSet = await loadRuleSet(packNames);
-  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
-  const walked = walk(paths);
-  const digests: BatchDigest[] = [];
-  for (const batch of planBatches(walked.files, stream.settings.roots, BATCH_FILES)) digests.push(await digestBatch(batch, ruleSet, runs, stream));
-  return finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
 }

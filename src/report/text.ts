@@ -68,9 +68,13 @@ export function textStyle(opts: TextOptions): TextStyle {
   return { c, sev: paint(c), color: opts.color, showPasses: Boolean(opts.showPasses) };
 }
 
-/** Whether a result is listed (passes only with showPasses; not-applicable never). */
-export function isListed(r: Result, style: TextStyle): boolean {
-  return r.status !== 'not-applicable' && (style.showPasses || r.status !== 'pass');
+/** Whether results of a status are listed (passes only with showPasses; not-applicable never). */
+export function isListedStatus(status: Result['status'], showPasses: boolean): boolean {
+  return status !== 'not-applicable' && (showPasses || status !== 'pass');
+}
+
+function isListed(r: Result, style: TextStyle): boolean {
+  return isListedStatus(r.status, style.showPasses);
 }
 
 /** The group a listed result is shown under: its file, its endpoint, or the run. */

@@ -1,0 +1,82 @@
+/**
+ * Judges the batches of a streamed scan on several threads. The main thread and the workers
+ * take batch numbers from one shared counter (Atomics), so a slow batch never leaves a thread
+ * idle and nothing has to be handed out; each worker sends back its digests (rendered bytes
+ * transferred, not copied). A batch a worker took but did not finish (the worker failed) is
+ * judged again on the main thread, so a failing worker costs time, never results.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FoundFile } from '../discover/walk.js';
+import type { PlannedRun } from '../engine/evaluate.js';
+import { PACKAGE_ROOT } from '../engine/paths.js';
+import type { ScanSettings } from '../model/inventory.js';
+import type { RuleSet } from './scan.js';
+import { digestBatch, type BatchDigest, type StreamSettings } from './streamed-text.js';
+
+/** The built worker script (workers run JavaScript, so tests of src/ use it from dist/). */
+const WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'dist', 'pipeline', 'batch-worker.js');
+
+/** What a worker is started with (structured-cloned: plain data, dates as numbers). */
+export interface WorkerInput {
+  packNames: string[] | undefined;
+  stream: Omit<StreamSettings, 'settings'> & { settings: Omit<ScanSettings, 'now'> & { now: number } };
+  batches: FoundFile[][];
+  /** Int32Array over a SharedArrayBuffer: [next batch number]. */
+  counter: Int32Array;
+}
+
+export type WorkerMessage = { kind: 'digest'; index: number; digest: BatchDigest } | { kind: 'done' };
+
+/** Below this many files a tree is judged faster than threads start. */
+const MIN_FILES_FOR_WORKERS = 2000;
+
+/** Threads to add to the main one: --jobs N gives N in all, else one per spare core (at most 3). */
+export function workerCount(jobs: number | undefined, files: number, batches: number): number {
+  if (batches < 2 || !existsSync(WORKER_SCRIPT)) return 0;
+  if (jobs !== undefined) return Math.max(0, Math.min(jobs - 1, batches - 1));
+  if (files < MIN_FILES_FOR_WORKERS) return 0;
+  return Math.max(0, Math.min(availableParallelism() - 1, 3, batches - 1));
+}
+
+/** Digests of every batch, in batch order, judged by the main thread and `workers` more. */
+export async function digestInParallel(
+  batches: FoundFile[][],
+  packNames: string[] | undefined,
+  ruleSet: RuleSet,
+  runs: PlannedRun[],
+  stream: StreamSettings,
+  workers: number,
+): Promise<BatchDigest[]> {
+  const digests: (BatchDigest | undefined)[] = new Array(batches.length);
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const input: WorkerInput = {
+    packNames,
+    stream: { ...stream, settings: { ...stream.settings, now: stream.settings.now.getTime() } },
+    batches,
+    counter,
+  };
+  const finished = Array.from({ length: workers }, () => runWorker(input, digests));
+  // The main thread takes batches too, until none are left.
+  for (let i = Atomics.add(counter, 0, 1); i < batches.length; i = Atomics.add(counter, 0, 1)) {
+    digests[i] = await digestBatch(batches[i]!, ruleSet, runs, stream);
+  }
+  await Promise.all(finished);
+  // Batches taken by a worker that failed before sending them.
+  for (let i = 0; i < batches.length; i++) digests[i] ??= await digestBatch(batches[i]!, ruleSet, runs, stream);
+  return digests as BatchDigest[];
+}
+
+/** Runs one worker to the end; resolves (never rejects) when it is done or has failed. */
+function runWorker(input: WorkerInput, digests: (BatchDigest | undefined)[]): Promise<void> {
+  return new Promise((resolve) => {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: input });
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'digest') digests[m.index] = m.digest;
+    });
+    worker.on('error', () => undefined); // its batches are judged again (see above)
+    worker.on('exit', () => resolve());
+  });
+}

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTree } from '../bench/vsftpd-bench.js';
+import { walk } from '../src/discover/walk.js';
+import { planRuns } from '../src/engine/evaluate.js';
+import { applyGates } from '../src/gate/index.js';
+import { modelsOf } from '../src/model/inventory.js';
+import { digestInParallel } from '../src/pipeline/batch-workers.js';
+import { hostKeyOf } from '../src/pipeline/hosts.js';
+import { defaultSettings, loadRuleSet, runScan } from '../src/pipeline/scan.js';
+import { runStreamedTextScan } from '../src/pipeline/stream-scan.js';
+import { finishStreamedText, planBatches, type StreamSettings } from '../src/pipeline/streamed-text.js';
+import { renderText } from '../src/report/text.js';
+
+/**
+ * The streamed text scan (batches of whole hosts, worker threads, results let go batch by
+ * batch) must print exactly what the canonical report prints. The tree mixes what could
+ * make them differ: several hosts with certificates and firewall files, thousands of
+ * results, vsftpd-only hosts judged as one group, a file outside any etc/, a per-user
+ * file, and inline waivers (one applied, one stale).
+ */
+const ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'run.js');
+let tree: string;
+let out: string;
+
+beforeAll(() => {
+  tree = mkdtempSync(path.join(tmpdir(), 'ftps-audit-stream-'));
+  out = mkdtempSync(path.join(tmpdir(), 'ftps-audit-stream-out-'));
+  cpSync(path.join(ROOT, 'samples'), path.join(tree, 'fleet'), { recursive: true });
+  generateTree(path.join(tree, 'gen'), 420);
+  const waived = path.join(tree, 'waived', 'etc');
+  mkdirSync(path.join(waived, 'vsftpd', 'users'), { recursive: true });
+  writeFileSync(
+    path.join(waived, 'vsftpd.conf'),
+    'listen=YES\nssl_enable=YES\n#ftps-audit-ignore vsftpd/ssl-reuse-not-required FileZilla 3.2 fleet, CAB-118\nrequire_ssl_reuse=NO\n#ftps-audit-ignore vsftpd/debug-ssl nothing to waive here\nlocal_umask=077\nuser_config_dir=/etc/vsftpd/users\n',
+  );
+  writeFileSync(path.join(waived, 'vsftpd', 'users', 'bob'), 'local_root=/srv/bob\nbogus_option=1\n');
+  mkdirSync(path.join(tree, 'loose'), { recursive: true });
+  writeFileSync(path.join(tree, 'loose', 'vsftpd.conf'), 'anonymous_enable=YES\nssl_enable=NO\n');
+});
+afterAll(() => {
+  rmSync(tree, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+});
+
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('node', [BIN, 'scan', tree, ...args], { cwd: out, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('streamed text scan', () => {
+  it('cuts batches only between hosts, and keeps interleaved hosts together', () => {
+    const files = walk([tree]).files;
+    const roots = [tree];
+    const batches = planBatches(files, roots, 25);
+    expect(batches.length).toBeGreaterThan(10);
+    expect(batches.flat()).toEqual(files);
+    const batchOfHost = new Map<string, number>();
+    batches.forEach((b, i) => {
+      for (const f of b) {
+        const h = hostKeyOf(f.absPath, roots);
+        expect(batchOfHost.get(h) ?? i).toBe(i);
+        batchOfHost.set(h, i);
+      }
+    });
+    // A host whose files come first and last (files outside any etc/): nowhere to cut.
+    const interleaved = [files[0]!, ...files.slice(1, -1), { absPath: path.join(tree, 'zz-last-loose-file'), relPath: 'zz' }];
+    const looseFirst = { absPath: path.join(tree, 'aa-first-loose-file'), relPath: 'aa' };
+    expect(planBatches([looseFirst, ...interleaved], roots, 25)).toHaveLength(1);
+  });
+
+  it('prints, counts and gates exactly as the canonical report (library, with and without worker threads)', async () => {
+    const settings = defaultSettings({ roots: [tree] });
+    for (const showPasses of [false, true]) {
+      const { report, inventory } = await runScan({ paths: [tree], settings });
+      const gated = await applyGates(report, { inline: modelsOf(inventory, 'vsftpd'), useDefaultWaivers: false });
+      const canonical = renderText(gated, { color: false, showPasses });
+      const stream: StreamSettings = { settings, maxFileBytes: 5 * 1024 * 1024, failOn: 'low', color: false, showPasses };
+      const inProcess = await runStreamedTextScan([tree], undefined, stream, { jobs: 1 });
+      expect(inProcess).toBeDefined();
+      expect(Buffer.concat(inProcess!.text.map((p) => Buffer.from(p))).toString('utf8')).toBe(canonical);
+      expect(inProcess!.exitCode).toBe(1);
+      expect(inProcess!.waivers).toEqual(gated.waivers);
+
+      // Worker threads (the built script) judging most of the batches.
+      const ruleSet = await loadRuleSet();
+      const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+      const walked = walk([tree]);
+      const digests = await digestInParallel(planBatches(walked.files, [tree], 30), undefined, ruleSet, runs, stream, 3);
+      const threaded = finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
+      expect(Buffer.concat(threaded!.text.map((p) => Buffer.from(p))).toString('utf8')).toBe(canonical);
+    }
+  });
+
+  it('the CLI prints the same text, exit code and gate notes as with a second output (the canonical path)', () => {
+    for (const extra of [[], ['--show-passes'], ['--color'], ['--pack', 'pci-dss', '--vsftpd-flavor', 'rhel']]) {
+      const canonicalFile = path.join(out, 'canonical.txt');
+      const streamedFile = path.join(out, 'streamed.txt');
+      const canonical = cli(['--fail-on', 'medium', '--output', `text=${canonicalFile}`, ...extra]);
+      const streamed = cli(['--fail-on', 'medium', '--jobs', '3', ...extra]);
+      const streamedToFile = cli(['--fail-on', 'medium', '--jobs', '2', '--output', streamedFile, ...extra]);
+      expect(streamed.stdout).toBe(canonical.stdout);
+      expect(readFileSync(streamedFile, 'utf8')).toBe(readFileSync(canonicalFile, 'utf8'));
+      expect([streamed.code, streamedToFile.code]).toEqual([canonical.code, canonical.code]);
+      expect(streamed.stderr).toBe(canonical.stderr);
+      expect(streamed.stderr).toContain('stale waiver: vsftpd/debug-ssl');
+    }
+  });
+});
