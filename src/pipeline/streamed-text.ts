@@ -165,11 +165,16 @@ function textDetail(stream: StreamSettings): ResultDetail {
 }
 
 function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
-  // A fresh buffer of its own (TextEncoder, not Buffer's shared pool), so it can be transferred.
-  const text = new TextEncoder().encode(texts.join(''));
+  // One pass per text into room for the worst case (3 bytes per UTF-16 unit), then one copy
+  // into a buffer of its own (not Buffer's shared pool), so it can be transferred.
+  let room = 0;
+  for (const t of texts) room += t.length * 3;
+  const scratch = Buffer.allocUnsafeSlow(room);
   const ends: number[] = [];
   let end = 0;
-  for (const t of texts) ends.push((end += Buffer.byteLength(t)));
+  for (const t of texts) ends.push((end += scratch.write(t, end)));
+  const text = new Uint8Array(end);
+  text.set(scratch.subarray(0, end));
   return { keys, ends, text };
 }
 
