@@ -216,3 +216,13 @@ describe('x509 parser', () => {
     expect(dump).not.toMatch(/PRIVATE KEY-----[\s\S]*[A-Za-z0-9+/]{60}/);
   });
 });
+
+describe('ASN.1 tag numbers', () => {
+  it('are the ones node-forge uses (forge itself is loaded only on first use)', async () => {
+    const { T, C, forge } = await import('../src/parsers/x509/asn1.js');
+    const type = forge().asn1.Type as unknown as Record<string, number>;
+    const klass = forge().asn1.Class as unknown as Record<string, number>;
+    for (const [name, tag] of Object.entries(T)) expect([name, tag]).toEqual([name, type[name]]);
+    for (const [name, tag] of Object.entries(C)) expect([name, tag]).toEqual([name, klass[name]]);
+  });
+});

@@ -7,7 +7,9 @@ import { DataFileError, describeAjvError, readDataFile, type DataFile } from './
 import { validateAgainst, type SchemaDefinition } from './schema.js';
 import { paramProblems, ruleProblems } from './catalogue.js';
 
-export const BUILTIN_PACKS = ['hipaa', 'pci-dss', 'nist-800-52r2'] as const;
+import { BUILTIN_PACKS } from './builtin-packs.js';
+
+export { BUILTIN_PACKS };
 
 export interface PackRuleEntry {
   id: string;

@@ -3,8 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import type { Check, RuleDefinition } from './types.js';
 import type { Pack } from './packs.js';
-import { BUILTIN_PACKS, loadPack } from './packs.js';
-import { loadCatalogue } from './catalogue.js';
+import { BUILTIN_PACKS } from './builtin-packs.js';
 import { PACKAGE_ROOT, RULES_DIR } from './paths.js';
 
 /**
@@ -58,6 +57,9 @@ export async function loadBuiltins(checks: Map<string, Check>): Promise<BuiltinR
       /* a damaged bundle is ignored: validate from the sources */
     }
   }
+  // Only now the YAML reader and the schema validator: a current bundle needs neither.
+  const { loadCatalogue } = await import('./catalogue.js');
+  const { loadPack } = await import('./packs.js');
   const catalogue = await loadCatalogue(checks);
   const packs = new Map<string, Pack>();
   for (const name of BUILTIN_PACKS) packs.set(name, await loadPack(name, catalogue, checks));
@@ -66,6 +68,8 @@ export async function loadBuiltins(checks: Map<string, Check>): Promise<BuiltinR
 
 /** Build step (npm run build): validate everything and write the bundle. */
 export async function writeBundle(checks: Map<string, Check>): Promise<string> {
+  const { loadCatalogue } = await import('./catalogue.js');
+  const { loadPack } = await import('./packs.js');
   const catalogue = await loadCatalogue(checks);
   const packs: Pack[] = [];
   for (const name of BUILTIN_PACKS) packs.push(await loadPack(name, catalogue, checks));

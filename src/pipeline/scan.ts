@@ -5,7 +5,8 @@ import type { ScanReport } from '../model/report.js';
 import type { Artifact } from '../model/artifact.js';
 import { allChecks } from '../checks/index.js';
 import { loadBuiltins } from '../engine/rules-bundle.js';
-import { BUILTIN_PACKS, loadPack, type Pack } from '../engine/packs.js';
+import type { Pack } from '../engine/packs.js';
+import { BUILTIN_PACKS } from '../engine/builtin-packs.js';
 import { evaluate, planRuns, type PlannedRun, type ResultDetail } from '../engine/evaluate.js';
 import { summarise, summarisePacks } from '../engine/summary.js';
 import { INFORMATION_URI, toolVersion } from '../engine/version.js';
@@ -48,7 +49,10 @@ export async function loadRuleSet(packNames: string[] = [...BUILTIN_PACKS]) {
   const builtins = await loadBuiltins(checks);
   const catalogue = builtins.catalogue;
   const packs: Pack[] = [];
-  for (const name of packNames) packs.push(builtins.packs.get(name) ?? (await loadPack(name, catalogue, checks)));
+  for (const name of packNames) {
+    // A user's pack file is read and validated here (YAML reader and validator loaded on demand).
+    packs.push(builtins.packs.get(name) ?? (await (await import('../engine/packs.js')).loadPack(name, catalogue, checks)));
+  }
   return { checks, catalogue, packs };
 }
 

@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import type { PublicKeyInfo } from '../../model/x509.js';
 import { describeKeyObject } from './certificate.js';
-import { children, fromDer, isUniversal, oidOf, T, toDerBuffer } from './asn1.js';
+import { children, forge as loadForge, fromDer, isUniversal, oidOf, T, toDerBuffer } from './asn1.js';
 import { OID } from './oids.js';
 
 /** PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo (pkcs7-data...), macData? } */
@@ -28,18 +28,19 @@ export interface Pkcs12Contents {
  * their ASN.1, which we give to node:crypto. Throws with a message on a wrong password.
  */
 export function openPkcs12(der: Buffer, password: string): Pkcs12Contents {
+  const forge = loadForge();
   const p12Asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
   const p12 = forge.pkcs12.pkcs12FromAsn1(p12Asn1, false, password);
   const out: Pkcs12Contents = { certificates: [], keys: [] };
   for (const safe of p12.safeContents) {
     for (const bag of safe.safeBags) {
-      const raw = bag as unknown as { cert?: forge.pki.Certificate | null; key?: forge.pki.PrivateKey | null; asn1?: forge.asn1.Asn1 };
+      const raw = bag as unknown as { cert?: Forge.pki.Certificate | null; key?: Forge.pki.PrivateKey | null; asn1?: Forge.asn1.Asn1 };
       if (bag.type === forge.pki.oids.certBag) {
         if (raw.cert) out.certificates.push(toDerBuffer(forge.pki.certificateToAsn1(raw.cert)));
         else if (raw.asn1) out.certificates.push(toDerBuffer(raw.asn1));
       } else if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
         const pkcs8 = raw.key
-          ? toDerBuffer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(raw.key as forge.pki.rsa.PrivateKey)))
+          ? toDerBuffer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(raw.key as Forge.pki.rsa.PrivateKey)))
           : raw.asn1 ? toDerBuffer(raw.asn1) : undefined;
         if (pkcs8) out.keys.push(describeKeyObject(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })));
       }

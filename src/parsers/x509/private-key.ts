@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { PrivateKeyFormat, PublicKeyInfo } from '../../model/x509.js';
 import { describeKeyObject } from './certificate.js';
-import { asn1, bytes, children, fromDer, isContext, isUniversal, oidOf, T, type Asn1 } from './asn1.js';
+import { asn1, bytes, C, children, fromDer, isContext, isUniversal, oidOf, T, type Asn1 } from './asn1.js';
 import { describeSpki } from './certificate.js';
 import { toPem } from './pem.js';
 
@@ -110,18 +110,18 @@ function publicHalfFromAsn1(format: PrivateKeyFormat, der: Buffer): PublicKeyInf
   }
 }
 
-const seq = (items: Asn1[]): Asn1 => asn1.create(asn1.Class.UNIVERSAL, T.SEQUENCE, true, items);
-const bitString = (content: string): Asn1 => asn1.create(asn1.Class.UNIVERSAL, T.BITSTRING, false, '\x00' + content);
+const seq = (items: Asn1[]): Asn1 => asn1().create(C.UNIVERSAL, T.SEQUENCE, true, items);
+const bitString = (content: string): Asn1 => asn1().create(C.UNIVERSAL, T.BITSTRING, false, '\x00' + content);
 
 /** RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, ... } */
 function rsaSpki(key: Asn1, algId: Asn1 | undefined): PublicKeyInfo | undefined {
   const [version, n, e] = children(key);
   if (!isUniversal(version, T.INTEGER) || !isUniversal(n, T.INTEGER) || !isUniversal(e, T.INTEGER)) return undefined;
   const id = algId ?? seq([
-    asn1.create(asn1.Class.UNIVERSAL, T.OID, false, asn1.oidToDer(RSA_OID).getBytes()),
-    asn1.create(asn1.Class.UNIVERSAL, T.NULL, false, ''),
+    asn1().create(C.UNIVERSAL, T.OID, false, asn1().oidToDer(RSA_OID).getBytes()),
+    asn1().create(C.UNIVERSAL, T.NULL, false, ''),
   ]);
-  const publicKey = asn1.toDer(seq([n, e])).getBytes();
+  const publicKey = asn1().toDer(seq([n, e])).getBytes();
   return describeSpki(seq([id, bitString(publicKey)]));
 }
 
@@ -133,6 +133,6 @@ function ecSpki(key: Asn1, outerParams: Asn1 | undefined): PublicKeyInfo | undef
   if (!params || !isUniversal(pub, T.BITSTRING)) return undefined;
   // Only named curves: an explicit-parameter key is left to OpenSSL's canonical encoding.
   if (!isUniversal(params, T.OID)) return undefined;
-  const id = seq([asn1.create(asn1.Class.UNIVERSAL, T.OID, false, asn1.oidToDer(EC_OID).getBytes()), params]);
-  return describeSpki(seq([id, asn1.create(asn1.Class.UNIVERSAL, T.BITSTRING, false, bytes(pub))]));
+  const id = seq([asn1().create(C.UNIVERSAL, T.OID, false, asn1().oidToDer(EC_OID).getBytes()), params]);
+  return describeSpki(seq([id, asn1().create(C.UNIVERSAL, T.BITSTRING, false, bytes(pub))]));
 }
