@@ -79,7 +79,7 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail =
   const message = !detail.worded(outcome.status)
     ? ''
     : template
-      ? formatMessage(template, outcome.data)
+      ? formatMessage(template, outcome.lazyData ? outcome.lazyData() : outcome.data)
       : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
   const severity = outcome.severity ?? run.severity;
   const fingerprint = detail.fingerprinted(outcome.status, outcome.location !== undefined) ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';

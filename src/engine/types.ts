@@ -30,13 +30,21 @@ export interface RuleDefinition {
   source?: string;
 }
 
+export type MessageData = Record<string, string | number | boolean>;
+
 /** What a check says about one subject; the engine turns it into a Result. */
 export interface CheckOutcome {
   status: Status;
   /** Key into the rule's messages. */
   messageId: string;
   /** Values for the message placeholders. */
-  data?: Record<string, string | number | boolean>;
+  data?: MessageData;
+  /**
+   * The same values, built on demand (instead of `data`): called only when the message is
+   * worded, so a check run over every file of a large tree need not build words for
+   * results no report shows (see ResultDetail in evaluate.ts).
+   */
+  lazyData?: () => MessageData;
   location?: Location;
   evidence?: string;
   assumptions?: string[];

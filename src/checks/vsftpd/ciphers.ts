@@ -119,59 +119,68 @@ export function legacyProtocols(config: VsftpdConfig, e: CipherStringExpansion):
   return out;
 }
 
+// The assumptions of a verdict depend on the expansion and on whether ssl_ciphers is the
+// build default (one shared object per build): one array per pair, shared by every file.
+const assumptionLists = new WeakMap<CipherStringExpansion, Map<EffectiveValue | undefined, string[]>>();
+function assumptionsOf(ciphersEv: EffectiveValue, e: CipherStringExpansion): string[] {
+  let byEv = assumptionLists.get(e);
+  if (!byEv) assumptionLists.set(e, (byEv = new Map()));
+  const shared = ciphersEv.source === 'default' ? ciphersEv : undefined;
+  let list = byEv.get(shared);
+  if (!list) byEv.set(shared, (list = Object.freeze([...assumptionsFor([ciphersEv]), levelAssumption(e)]) as unknown as string[]));
+  return list;
+}
+
+const keys = new Map<string, string>();
+function keyOf(judge: string): string {
+  let key = keys.get(judge);
+  if (key === undefined) keys.set(judge, (key = `ssl_ciphers:${judge}`));
+  return key;
+}
+
 function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
   const ssl = config.effective('ssl_enable');
   const ciphersEv = config.effective('ssl_ciphers') as EffectiveValue;
-  const base = { key: `ssl_ciphers:${p.judge}`, location: locationOf(config, ciphersEv) };
-  if (ssl?.value !== true) return { ...base, status: 'not-applicable', messageId: 'notApplicable', data: { file: config.file } };
+  const key = keyOf(p.judge);
+  const location = locationOf(config, ciphersEv);
+  if (ssl?.value !== true) return { key, location, status: 'not-applicable', messageId: 'notApplicable', data: { file: config.file } };
   const cipherString = typeof ciphersEv.value === 'string' ? ciphersEv.value : '';
   const e = expand(cipherString);
-  const common = {
-    ...base,
-    evidence: evidenceOf(ciphersEv),
-    assumptions: [...assumptionsFor([ciphersEv]), levelAssumption(e)],
-  };
-  const data = { ciphers: cipherString, source: describeSource(ciphersEv), flavor: config.flavor, level: e.securityLevel, enabled: e.enabled.length };
+  const evidence = evidenceOf(ciphersEv);
+  const assumptions = assumptionsOf(ciphersEv, e);
+  // Built only when a message is worded (most verdicts on a large tree are passes no one reads).
+  const data = (): Record<string, string | number | boolean> => ({ ciphers: cipherString, source: describeSource(ciphersEv), flavor: config.flavor, level: e.securityLevel, enabled: e.enabled.length });
+  const verdict = (ok: boolean, extra?: () => Record<string, string | number | boolean>): CheckOutcome => ({
+    key,
+    location,
+    evidence,
+    assumptions,
+    status: ok ? 'pass' : 'fail',
+    messageId: ok ? 'pass' : 'fail',
+    lazyData: extra ? () => Object.assign(data(), extra()) : data,
+  });
   if (e.status === 'unknown') {
-    return { ...common, status: 'not-evaluated', messageId: 'notEvaluated', data: { ...data, reason: `ssl_ciphers "${cipherString}" cannot be expanded offline: ${e.reason ?? 'the system crypto policy decides'}` } };
+    return { key, location, evidence, assumptions, status: 'not-evaluated', messageId: 'notEvaluated', data: { ...data(), reason: `ssl_ciphers "${cipherString}" cannot be expanded offline: ${e.reason ?? 'the system crypto policy decides'}` } };
   }
-  if (p.judge === 'rejected') {
-    const ok = e.status === 'ok';
-    return { ...common, status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', data: { ...data, reason: e.reason ?? e.status } };
-  }
-  if (e.status !== 'ok') {
-    return { ...common, status: 'not-applicable', messageId: 'notApplicable', data: { ...data, file: config.file } };
-  }
+  if (p.judge === 'rejected') return verdict(e.status === 'ok', () => ({ reason: e.reason ?? e.status }));
+  if (e.status !== 'ok') return { key, location, evidence, assumptions, status: 'not-applicable', messageId: 'notApplicable', data: { ...data(), file: config.file } };
   switch (p.judge) {
     case 'forbid': {
       const { bad, what, suites } = forbidden(e, p);
-      return {
-        ...common,
-        status: bad ? 'fail' : 'pass',
-        messageId: bad ? 'fail' : 'pass',
-        data: { ...data, what, suites },
-      };
+      return verdict(!bad, () => ({ what, suites }));
     }
-    case 'seclevel': {
-      const ok = e.securityLevel >= 1;
-      return { ...common, status: ok ? 'pass' : 'fail', messageId: ok ? 'pass' : 'fail', data };
-    }
+    case 'seclevel':
+      return verdict(e.securityLevel >= 1);
     case 'nist': {
       const { count, suites } = notNist(e);
-      return { ...common, status: count ? 'fail' : 'pass', messageId: count ? 'fail' : 'pass', data: { ...data, suites, count } };
+      return verdict(!count, () => ({ suites, count }));
     }
     case 'below-tls12': {
       const legacy = legacyProtocols(config, e);
-      const suites = belowTls12Names(e);
-      return {
-        ...common,
-        status: legacy.length ? 'fail' : 'pass',
-        messageId: legacy.length ? 'fail' : 'pass',
-        data: { ...data, protocols: legacy.join(' and '), suites },
-      };
+      return verdict(!legacy.length, () => ({ protocols: legacy.join(' and '), suites: belowTls12Names(e) }));
     }
   }
-  return { ...common, status: 'error', messageId: 'notEvaluated', data: { ...data, reason: `unknown judgement ${String(p.judge)}` } };
+  return { key, location, evidence, assumptions, status: 'error', messageId: 'notEvaluated', data: { ...data(), reason: `unknown judgement ${String(p.judge)}` } };
 }
 
 export const ciphersCheck: Check = {

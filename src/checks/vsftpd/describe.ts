@@ -46,10 +46,13 @@ function assumptionOf(ev: EffectiveValue): string {
   return text;
 }
 
+// Most outcomes rest on no default: they share one empty (frozen) list.
+const NO_ASSUMPTIONS: string[] = Object.freeze([]) as unknown as string[];
+
 export function assumptionsFor(evs: EffectiveValue[]): string[] {
-  const out: string[] = [];
-  for (const ev of evs) if (ev.source === 'default') out.push(assumptionOf(ev));
-  return out;
+  let out: string[] | undefined;
+  for (const ev of evs) if (ev.source === 'default') (out ??= []).push(assumptionOf(ev));
+  return out ?? NO_ASSUMPTIONS;
 }
 
 export function locationOf(config: VsftpdConfig, ev: EffectiveValue | undefined): Location {

@@ -219,22 +219,12 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
   const focusIndex = at < 0 ? 0 : at;
   const focusCond = expect[focusIndex];
   const focusEv = all[firstJudged + focusIndex];
-  const focusValue = displayValue(focusEv);
   let evidence: string;
-  let values: string;
-  if (expect.length === 1) {
-    evidence = evidenceOf(focusEv);
-    values = `${focusEv.option}=${focusValue}`;
-  } else {
+  if (expect.length === 1) evidence = evidenceOf(focusEv);
+  else {
     const evidences: string[] = [];
-    const pairs: string[] = [];
-    for (let i = firstJudged; i < all.length; i++) {
-      const ev = all[i];
-      evidences.push(evidenceOf(ev));
-      pairs.push(`${ev.option}=${displayValue(ev)}`);
-    }
+    for (let i = firstJudged; i < all.length; i++) evidences.push(evidenceOf(all[i]));
     evidence = evidences.join('\n');
-    values = pairs.join(', ');
   }
   return {
     status: pass ? 'pass' : 'fail',
@@ -243,14 +233,19 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
     location: locationOf(config, focusEv),
     evidence,
     assumptions: assumptionsFor(all),
-    data: {
-      option: focusEv.option,
-      value: focusValue,
-      expected: describeExpectation(focusCond, focusEv),
-      source: describeSource(focusEv),
-      flavor: config.flavor,
-      file: config.file,
-      values,
+    // Words only for a report that shows them.
+    lazyData: () => {
+      const values: string[] = [];
+      for (let i = firstJudged; i < all.length; i++) values.push(`${all[i].option}=${displayValue(all[i])}`);
+      return {
+        option: focusEv.option,
+        value: displayValue(focusEv),
+        expected: describeExpectation(focusCond, focusEv),
+        source: describeSource(focusEv),
+        flavor: config.flavor,
+        file: config.file,
+        values: values.join(', '),
+      };
     },
   };
 }
