@@ -70,11 +70,38 @@ export interface ResultDetail {
   worded(status: Status): boolean;
   /** Fingerprint this result (located or not). */
   fingerprinted(status: Status, located: boolean): boolean;
+  /**
+   * Give this result an object of its own. When not, results of one run with the same
+   * status, severity and located-ness share one frozen object that holds only what a count
+   * needs (rule, status, severity, controls; an empty location when located): a large tree
+   * has hundreds of thousands of passes a text report only counts.
+   */
+  distinct(status: Status, located: boolean): boolean;
 }
 
-export const FULL_DETAIL: ResultDetail = { worded: () => true, fingerprinted: () => true };
+export const FULL_DETAIL: ResultDetail = { worded: () => true, fingerprinted: () => true, distinct: () => true };
+
+const STATUS_INDEX: Record<Status, number> = { pass: 0, fail: 1, 'not-applicable': 2, 'not-evaluated': 3, error: 4 };
+const SEVERITY_INDEX: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const shared = new WeakMap<PlannedRun, (Result | undefined)[]>();
+
+function sharedResult(run: PlannedRun, status: Status, severity: Severity, located: boolean): Result {
+  let slots = shared.get(run);
+  if (!slots) shared.set(run, (slots = new Array(50)));
+  const i = STATUS_INDEX[status] * 10 + SEVERITY_INDEX[severity] * 2 + (located ? 1 : 0);
+  let r = slots[i];
+  if (!r) {
+    r = { ruleId: run.rule.id, status, severity, message: '', controls: run.controls, fingerprint: '' };
+    if (located) r.location = Object.freeze({});
+    slots[i] = r = Object.freeze(r);
+  }
+  return r;
+}
 
 function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail = FULL_DETAIL): Result {
+  if (!detail.distinct(outcome.status, outcome.location !== undefined)) {
+    return sharedResult(run, outcome.status, outcome.severity ?? run.severity, outcome.location !== undefined);
+  }
   const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
   const message = !detail.worded(outcome.status)
     ? ''

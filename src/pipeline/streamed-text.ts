@@ -161,6 +161,8 @@ function textDetail(stream: StreamSettings): ResultDetail {
   return {
     worded: (status) => isListedStatus(status, stream.showPasses),
     fingerprinted: (status, located) => status === 'not-applicable' && !located,
+    // Only listed results and generic not-applicable ones are looked at one by one.
+    distinct: (status, located) => isListedStatus(status, stream.showPasses) || (status === 'not-applicable' && !located),
   };
 }
 
