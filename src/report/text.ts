@@ -49,7 +49,7 @@ function sortResults(a: Result, b: Result): number {
   const sev = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
   if (a.status === 'fail' && b.status === 'fail' && sev !== 0) return sev;
   if (a.status !== b.status) return a.status === 'fail' ? -1 : b.status === 'fail' ? 1 : 0;
-  return (a.location?.line ?? 0) - (b.location?.line ?? 0) || a.ruleId.localeCompare(b.ruleId);
+  return (a.location?.line ?? 0) - (b.location?.line ?? 0) || collator.compare(a.ruleId, b.ruleId);
 }
 
 /** The parts of a report the text header and tail show (everything but the results). */
@@ -61,11 +61,49 @@ export interface TextStyle {
   sev: Record<Severity, (s: string) => string>;
   color: boolean;
   showPasses: boolean;
+  /** Lines that are the same for every failure of one rule run (fix, controls), by remediation and controls. */
+  failTails: WeakMap<object, WeakMap<object, string>>;
+  /** Status (or, for failures, severity) labels, painted. */
+  labels: Map<string, string>;
 }
 
 export function textStyle(opts: TextOptions): TextStyle {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  return { c, sev: paint(c), color: opts.color, showPasses: Boolean(opts.showPasses) };
+  return { c, sev: paint(c), color: opts.color, showPasses: Boolean(opts.showPasses), failTails: new WeakMap(), labels: new Map() };
+}
+
+function labelOf(r: Result, style: TextStyle): string {
+  const key = r.status === 'fail' ? r.severity : r.status;
+  let label = style.labels.get(key);
+  if (label === undefined) {
+    label = r.status === 'fail' ? style.sev[r.severity](r.severity.toUpperCase().padEnd(8)) : style.c.gray(STATUS_LABEL[r.status].padEnd(8));
+    style.labels.set(key, label);
+  }
+  return label;
+}
+
+/**
+ * The fix and controls lines of a failure: one rule run's failures all share them, so they
+ * are spelt once per run, not once per file (a large tree repeats them tens of thousands
+ * of times).
+ */
+function failTail(r: Result, style: TextStyle): string {
+  const build = (): string => {
+    const out: string[] = [];
+    if (r.remediation) {
+      out.push(indent(r.remediation.text, '      fix: '));
+      if (r.remediation.fix) out.push(style.c.green(indent(r.remediation.fix, '        ')));
+    }
+    const controls = controlsText(r.controls);
+    if (controls) out.push(style.c.gray(`      controls: ${controls}`));
+    return out.join('\n');
+  };
+  if (!r.remediation) return build();
+  let byControls = style.failTails.get(r.remediation);
+  if (!byControls) style.failTails.set(r.remediation, (byControls = new WeakMap()));
+  let text = byControls.get(r.controls);
+  if (text === undefined) byControls.set(r.controls, (text = build()));
+  return text;
 }
 
 /** Whether results of a status are listed (passes only with showPasses; not-applicable never). */
@@ -82,9 +120,12 @@ export function groupKey(r: Result): string {
   return r.location?.file ?? r.location?.endpoint ?? '(run)';
 }
 
+// The default locale's collation, as String#localeCompare() uses it, built once.
+const collator = new Intl.Collator();
+
 /** Orders group keys as the report lists them. */
 export function compareGroupKeys(a: string, b: string): number {
-  return a.localeCompare(b);
+  return collator.compare(a, b);
 }
 
 /**
@@ -110,12 +151,12 @@ export function renderTextHeader(frame: TextFrame, style: TextStyle): string {
 
 /** One group: its heading, then its results worst first, each with evidence and fix. Sorts `list`. */
 export function renderTextGroup(key: string, list: Result[], kind: string | undefined, style: TextStyle): string {
-  const { c, sev } = style;
+  const { c } = style;
   const out: string[] = [];
   out.push(c.underline(key) + (kind !== undefined ? c.gray(` (${kind})`) : ''));
   for (const r of list.sort(sortResults)) {
     const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
-    const label = r.status === 'fail' ? sev[r.severity](r.severity.toUpperCase().padEnd(8)) : c.gray(STATUS_LABEL[r.status].padEnd(8));
+    const label = labelOf(r, style);
     const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
     const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
     out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
@@ -123,12 +164,13 @@ export function renderTextGroup(key: string, list: Result[], kind: string | unde
     if (r.status === 'fail' || r.status === 'not-evaluated') {
       if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
       if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
-      if (r.status === 'fail' && r.remediation) {
-        out.push(indent(r.remediation.text, '      fix: '));
-        if (r.remediation.fix) out.push(c.green(indent(r.remediation.fix, '        ')));
+      if (r.status === 'fail') {
+        const tail = failTail(r, style);
+        if (tail) out.push(tail);
+      } else {
+        const controls = controlsText(r.controls);
+        if (controls) out.push(c.gray(`      controls: ${controls}`));
       }
-      const controls = controlsText(r.controls);
-      if (controls) out.push(c.gray(`      controls: ${controls}`));
     }
   }
   out.push('');
