@@ -62,7 +62,9 @@ function appendModels(into: Partial<InventoryModels>, add: Partial<InventoryMode
  * read → classify → parse, one file at a time so that memory stays flat on large trees: a
  * file's bytes are dropped as soon as its parser has run.
  */
-export async function collectFiles(files: readonly FoundFile[], settings: ScanSettings, maxFileBytes: number): Promise<Collected> {
+export async function collectFiles(files: readonly FoundFile[], settings: ScanSettings, maxFileBytes: number, opts: { hashes?: boolean } = {}): Promise<Collected> {
+  // Only reports list an artifact's hash; a scan that prints text skips it ('').
+  const hash = opts.hashes === false ? () => '' : sha256Hex;
   const diagnostics: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
   const models: Partial<InventoryModels> = {};
@@ -98,7 +100,7 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
       absPath: file.absPath,
       kind: found.kind,
       size: read.size,
-      sha256: sha256Hex(content),
+      sha256: hash(content),
       mode: read.mode & 0o7777,
       classifiedBy: found.by,
     };

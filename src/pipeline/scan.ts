@@ -147,6 +147,8 @@ export interface JudgeFilesContext {
   extraModels?: Partial<InventoryModels>;
   /** What each result needs (default: everything, for the canonical report). */
   detail?: ResultDetail;
+  /** Hash every artifact (default; reports list the hashes). */
+  artifactHashes?: boolean;
 }
 
 /**
@@ -156,7 +158,7 @@ export interface JudgeFilesContext {
  */
 export async function judgeFiles(files: readonly FoundFile[], ctx: JudgeFilesContext): Promise<JudgedFiles> {
   const { settings } = ctx;
-  const collected = await collectFiles(files, settings, ctx.maxFileBytes);
+  const collected = await collectFiles(files, settings, ctx.maxFileBytes, { hashes: ctx.artifactHashes });
   const models = { ...collected.models } as Record<string, unknown[]>;
   for (const [k, v] of Object.entries((ctx.extraModels ?? {}) as Record<string, unknown[]>)) (models[k] ??= []).push(...v);
   const diagnostics: Diagnostic[] = collected.diagnostics;

@@ -96,7 +96,7 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
 
 /** Judges one batch of whole hosts and keeps only what the text report and its summary need. */
 export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
-  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail: textDetail(stream) });
+  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail: textDetail(stream), artifactHashes: false });
   const runOf = runIndex(runs);
   const located: Result[] = [];
   const generics: Generic[] = [];
