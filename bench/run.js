@@ -31,6 +31,10 @@ const sections = {
     if (m.printProbeBench) m.printProbeBench(r);
     else console.log('probe:', JSON.stringify(r));
   },
+  parse: async () => {
+    const { runParseBench, printParseBench } = await import('./parse-bench.js');
+    printParseBench(await runParseBench());
+  },
 };
 
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(sections);
