@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 
@@ -31,8 +31,29 @@ function inside(child: string, roots: string[]): boolean {
 
 /**
  * Walks the scan roots. It never follows a symlink out of the tree (said in a diagnostic),
- * never loops (directories are visited once by device and inode), and never opens FIFOs,
- * sockets or devices (lstat/stat first; they are reported and skipped).
+ * never loops (each directory is visited once), and never opens FIFOs, sockets or devices
+ * (they are reported and skipped).
+ *
+ * Cost: a tree of thousands of files is mostly directories, so the walk asks the kernel as
+ * little as it can. Each directory is listed once with its entries' types
+ * (readdir withFileTypes), so a plain subdirectory, FIFO, socket or device is known without a
+ * stat call of its own. What still gets one:
+ * - a regular file: lstat, for its device and inode (see "same file twice" below);
+ * - a symlink: realpath (inside the tree?) and stat (what it points to), as ever;
+ * - a root, or an entry whose type the listing did not say: lstat, as ever.
+ *
+ * Directory identity is the directory's real path, not its device and inode. A directory met
+ * through a plain directory entry has the real path of its parent plus its name: Linux allows
+ * no hard links to directories, so only a symlink (realpath'd when followed) can lead to a
+ * directory a second time or in a loop, and a symlink's real path is exactly what the
+ * directory's own entry gives. The one difference from device+inode: a directory
+ * bind-mounted at a second place inside the tree is walked at both places (its files are
+ * still deduped, below). A bind mount cannot make a loop: the kernel copies the mount tree
+ * as it is when the bind is made, which cannot contain the new mount itself.
+ *
+ * Same file twice: files are deduped by device and inode, from lstat (plain files) or stat
+ * (through a symlink), so a file reached through a symlink inside the tree or through a second
+ * hard link is scanned once, under the name met first in sorted order.
  */
 export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFile[]; diagnostics: Diagnostic[] } {
   const cwd = opts.cwd ?? process.cwd();
@@ -51,7 +72,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     }
   }
   let capped = false;
-  // The walk's paths are normalised and absolute (path.resolve, path.join): below a
+  // The walk's paths are normalised and absolute (path.resolve, then "dir/name"): below a
   // normalised absolute cwd, reportPath() is the tail after "cwd/", got without
   // path.relative's segment-by-segment work once per file.
   const cwdPrefix = path.sep === '/' && path.isAbsolute(cwd) && path.normalize(cwd) === cwd && !cwd.endsWith('/') ? cwd + '/' : undefined;
@@ -67,18 +88,60 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     diagnostics.push({ level, code, message, location: { file: reportPath(abs, cwd) } });
   };
 
+  const special = (abs: string, what: string): void => note('info', 'discover/special-file', abs, `${what}; not opened`);
+
+  const addFile = (abs: string, st: Stats): void => {
+    const id = `${st.dev}:${st.ino}`;
+    if (seenFiles.has(id)) return; // the same file reached through a symlink or a hard link
+    seenFiles.add(id);
+    files.push({ absPath: abs, relPath: fileReportPath(abs) });
+  };
+
+  /** A directory, by its real path (see above). */
+  const enterDir = (abs: string, real: string, depth: number): void => {
+    if (seenDirs.has(real)) return; // a loop or a second path to the same directory
+    seenDirs.add(real);
+    if (depth > 0 && skip.has(path.basename(abs))) return;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (err) {
+      note('error', 'discover/unreadable', abs, `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return;
+    }
+    // Names are unique within a directory: the same order as sorting the bare names.
+    entries.sort(byName);
+    // Paths are built by concatenation: abs is normalised and absolute, a name has no separator.
+    const base = abs.endsWith(path.sep) ? abs : abs + path.sep;
+    const realBase = real.endsWith(path.sep) ? real : real + path.sep;
+    for (const e of entries) {
+      if (files.length >= maxFiles) {
+        capped = true;
+        continue;
+      }
+      const child = base + e.name;
+      if (e.isDirectory()) enterDir(child, realBase + e.name, depth + 1);
+      else if (e.isFIFO()) special(child, 'FIFO');
+      else if (e.isSocket()) special(child, 'socket');
+      else if (e.isCharacterDevice() || e.isBlockDevice()) special(child, 'device');
+      else visit(child, depth + 1); // a file (lstat for its identity), a symlink, or a type not said
+    }
+  };
+
+  /** An entry of unknown or non-directory type: lstat first, as the walk always did. */
   const visit = (abs: string, depth: number): void => {
     if (files.length >= maxFiles) {
       capped = true;
       return;
     }
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(abs);
     } catch (err) {
       note('error', 'discover/unreadable', abs, `cannot stat: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
+    let real: string | undefined;
     if (st.isSymbolicLink()) {
       let target: string;
       try {
@@ -96,31 +159,24 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
       } catch {
         return;
       }
+      real = target;
     }
     if (st.isDirectory()) {
-      const id = `${st.dev}:${st.ino}`;
-      if (seenDirs.has(id)) return; // a loop or a second path to the same directory
-      seenDirs.add(id);
-      if (depth > 0 && skip.has(path.basename(abs))) return;
-      let entries: string[];
-      try {
-        entries = readdirSync(abs).sort();
-      } catch (err) {
-        note('error', 'discover/unreadable', abs, `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        return;
+      if (real === undefined) {
+        try {
+          real = realpathSync(abs);
+        } catch {
+          real = abs;
+        }
       }
-      for (const name of entries) visit(path.join(abs, name), depth + 1);
+      enterDir(abs, real, depth);
       return;
     }
     if (!st.isFile()) {
-      const what = st.isFIFO() ? 'FIFO' : st.isSocket() ? 'socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'device' : 'special file';
-      note('info', 'discover/special-file', abs, `${what}; not opened`);
+      special(abs, st.isFIFO() ? 'FIFO' : st.isSocket() ? 'socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'device' : 'special file');
       return;
     }
-    const id = `${st.dev}:${st.ino}`;
-    if (seenFiles.has(id)) return; // the same file reached through a symlink inside the tree
-    seenFiles.add(id);
-    files.push({ absPath: abs, relPath: fileReportPath(abs) });
+    addFile(abs, st);
   };
 
   for (const root of roots) {
@@ -135,6 +191,10 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
   }
   if (capped) diagnostics.push({ level: 'warning', code: 'discover/too-many-files', message: `stopped after ${maxFiles} files; the rest were not scanned` });
   return { files, diagnostics };
+}
+
+function byName(a: Dirent, b: Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 export interface ReadOutcome {
