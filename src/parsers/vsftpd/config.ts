@@ -3,44 +3,42 @@
  * misreading or refusal as a located issue, the effective value of each option (explicit, last
  * occurrence wins, or the build's default), and inline waivers.
  */
+import { isAscii } from 'node:buffer';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import type { FileLocation } from '../../model/location.js';
-import type {
-  EffectiveValue,
-  VsftpdConfig,
-  VsftpdDirective,
-  VsftpdFlavor,
-  VsftpdOptionType,
-  VsftpdSyntaxIssue,
-  VsftpdValue,
+import {
+  VSFTPD_FLAVORS,
+  type EffectiveValue,
+  type VsftpdConfig,
+  type VsftpdDirective,
+  type VsftpdFlavor,
+  type VsftpdOptionType,
+  type VsftpdSyntaxIssue,
+  type VsftpdValue,
 } from '../../model/vsftpd.js';
 import {
   byteIndexToColumn,
   bytesToText,
   classifyLine,
+  parseBool,
   readLines,
   splitSetting,
   VSFTP_CONF_FILE_MAX,
-  type RawLine,
+  type SettingSplit,
 } from './grammar.js';
 import { formatMode, interpretSetting, show } from './interpret.js';
-import { MODE_OPTIONS, optionSpec } from './options.js';
+import { MODE_OPTIONS, optionSpec, optionTable, type VsftpdOptionSpec } from './options.js';
 
 export interface BuiltConfig {
   config: VsftpdConfig;
   diagnostics: Diagnostic[];
 }
 
-interface Assignment {
-  option: string;
-  type: VsftpdOptionType;
-  value: VsftpdValue;
-  directive: VsftpdDirective;
-}
-
 const NON_ASCII_BYTE = /[\x80-\xff]/;
 
 const WAIVER = /^#\s*ftps-audit-ignore(?:\s+(\S+))?(?:\s+(.*))?$/;
+/** Every waiver line holds this ASCII word (the same in the bytes as in the decoded text). */
+const WAIVER_WORD = 'ftps-audit-ignore';
 
 /**
  * main: the file vsftpd is started with (errors are fatal).
@@ -49,29 +47,50 @@ const WAIVER = /^#\s*ftps-audit-ignore(?:\s+(\S+))?(?:\s+(.*))?$/;
  */
 export type VsftpdFileRole = 'main' | 'per-user';
 
+type Waiver = VsftpdConfig['inlineWaivers'][number];
+
+/**
+ * Cost: a large tree holds thousands of these files, and the model of every one is kept
+ * until the report. So the file is decoded once (latin1) and walked with indexOf, without
+ * an array of line objects; in a file that is all ASCII (nearly every one) a byte index is
+ * the column and the bytes are the text, so no line is tested or decoded again. A setting
+ * line whose value is written the plain way (see plainValue) is assigned here directly;
+ * every other line goes through interpretSetting(), which explains what is wrong with it.
+ */
 export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor, role: VsftpdFileRole = 'main'): BuiltConfig {
-  const read = readLines(content);
+  const seenBytes = Math.min(content.length, VSFTP_CONF_FILE_MAX);
+  const seen = content.toString('latin1', 0, seenBytes);
+  const ascii = isAscii(content.subarray(0, seenBytes));
   const directives: VsftpdDirective[] = [];
   const issues: VsftpdSyntaxIssue[] = [];
   const diagnostics: Diagnostic[] = [];
-  const assignments: Assignment[] = [];
+  // Every assignment in file order (duplicates are explained from it), and what effective()
+  // answers, by option number: the build's shared defaults, each replaced by the last
+  // assignment of its option.
+  const assigned: EffectiveValue[] = [];
+  const defaults = DEFAULTS_BY_INDEX[flavor];
+  const values = defaults.slice();
+  let duplicated = false;
+  const specs = SPECS_BY_INDEX[flavor];
   const inlineWaivers: VsftpdConfig['inlineWaivers'] = [];
-  let pendingWaivers: VsftpdConfig['inlineWaivers'] = [];
+  let pendingWaivers: Waiver[] = [];
 
-  const loc = (line: RawLine, byteIndex: number): FileLocation => {
-    // On an all-ASCII line (nearly every line) a byte index is the column: no prefix to
-    // cut and decode.
-    const ascii = !NON_ASCII_BYTE.test(line.bytes);
+  // The location of a byte of the line [linePos, end) of `seen`.
+  const loc = (lineNo: number, linePos: number, end: number, byteIndex: number): FileLocation => {
+    if (ascii) return { file, line: lineNo, column: byteIndex + 1, endLine: lineNo, endColumn: end - linePos + 1 };
+    const bytes = seen.slice(linePos, end);
+    const asciiLine = !NON_ASCII_BYTE.test(bytes);
     return {
       file,
-      line: line.lineNo,
-      column: ascii ? byteIndex + 1 : byteIndexToColumn(line.bytes, byteIndex),
-      endLine: line.lineNo,
-      endColumn: ascii ? line.bytes.length + 1 : byteIndexToColumn(line.bytes, line.bytes.length),
+      line: lineNo,
+      column: asciiLine ? byteIndex + 1 : byteIndexToColumn(bytes, byteIndex),
+      endLine: lineNo,
+      endColumn: asciiLine ? bytes.length + 1 : byteIndexToColumn(bytes, bytes.length),
     };
   };
 
   const flushOrphanWaivers = (): void => {
+    if (pendingWaivers.length === 0) return;
     for (const w of pendingWaivers) {
       diagnostics.push({
         level: 'warning',
@@ -83,62 +102,126 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     pendingWaivers = [];
   };
 
-  for (const line of read.lines) {
-    const kind = classifyLine(line.bytes);
-    if (kind === 'comment') {
-      const waiver = parseWaiver(line, file, diagnostics);
-      if (waiver) pendingWaivers.push(waiver);
-      else flushOrphanWaivers();
-      continue;
-    }
-    if (kind === 'blank') {
-      flushOrphanWaivers();
-      continue;
-    }
-
-    const split = splitSetting(line.bytes);
-    const name = bytesToText(split.name);
-    const rawValue = split.value === undefined ? undefined : bytesToText(split.value);
-    const text = bytesToText(line.bytes);
-    const location = loc(line, split.nameStart);
-    // One literal per shape (same keys, same order): a key added afterwards would cost every
-    // directive a separate property array, and a large tree keeps all directives.
-    const directive: VsftpdDirective =
-      split.valueStart !== undefined
-        ? { name, rawValue, text, location, valueColumn: byteIndexToColumn(line.bytes, split.valueStart) }
-        : { name, rawValue, text, location };
-    directives.push(directive);
-    for (const w of pendingWaivers) inlineWaivers.push({ ...w, appliesToLine: line.lineNo });
+  const takeWaivers = (lineNo: number): void => {
+    for (const w of pendingWaivers) inlineWaivers.push({ ...w, appliesToLine: lineNo });
     pendingWaivers = [];
+  };
 
+  // index: the option's number (only known options are ever assigned, and they all have one).
+  const assign = (index: number, option: string, type: VsftpdOptionType, value: VsftpdValue, directive: VsftpdDirective): void => {
+    const ev: EffectiveValue = { option, type, value, source: 'explicit', flavor, directive };
+    assigned.push(ev);
+    if (values[index] !== defaults[index]) duplicated = true;
+    values[index] = ev;
+  };
+
+  const interpret = (split: SettingSplit, index: number | undefined, directive: VsftpdDirective, lineNo: number, linePos: number, end: number): void => {
     const outcome = interpretSetting(split, flavor);
     for (const f of outcome.findings) {
       const at = f.at === 'value' && split.valueStart !== undefined ? split.valueStart : split.nameStart;
-      const issue: VsftpdSyntaxIssue = { code: f.code, message: f.message, location: loc(line, at), fatal: f.fatal };
+      const issue: VsftpdSyntaxIssue = { code: f.code, message: f.message, location: loc(lineNo, linePos, end, at), fatal: f.fatal };
       if (f.option !== undefined) issue.option = bytesToText(f.option);
       if (f.daemonMessage !== undefined) issue.daemonMessage = f.daemonMessage;
       issues.push(issue);
     }
     const set = outcome.assigned;
-    if (set) assignments.push({ option: set.option, type: set.type, value: set.value, directive });
+    if (set) assign(index!, set.option, set.type, set.value, directive);
+  };
+
+  /** A setting line the general way: a non-ASCII file, or a NUL in the line. */
+  const settingLine = (bytes: string, lineNo: number, linePos: number, end: number): void => {
+    const split = splitSetting(bytes);
+    const name = bytesToText(split.name);
+    const rawValue = split.value === undefined ? undefined : bytesToText(split.value);
+    const text = bytesToText(bytes);
+    const location = loc(lineNo, linePos, end, split.nameStart);
+    // One literal per shape (same keys, same order): a key added afterwards would cost every
+    // directive a separate property array, and a large tree keeps all directives.
+    const directive: VsftpdDirective =
+      split.valueStart !== undefined
+        ? { name, rawValue, text, location, valueColumn: byteIndexToColumn(bytes, split.valueStart) }
+        : { name, rawValue, text, location };
+    directives.push(directive);
+    if (pendingWaivers.length > 0) takeWaivers(lineNo);
+    interpret(split, OPTION_INDEX.get(split.name), directive, lineNo, linePos, end);
+  };
+
+  // Where the next waiver word and the next NUL byte start (-1: none left): a line holds one
+  // when it starts before the line ends, known without cutting the line out.
+  let nextWaiverWord = seen.indexOf(WAIVER_WORD);
+  let nextNul = seen.indexOf('\0');
+
+  let pos = 0;
+  let lineNo = 0;
+  while (pos < seen.length) {
+    // readLines(): lines end at '\n' only; a last line without one still counts.
+    lineNo += 1;
+    const nl = seen.indexOf('\n', pos);
+    const end = nl === -1 ? seen.length : nl;
+    const linePos = pos;
+    pos = nl === -1 ? seen.length : nl + 1;
+
+    // classifyLine(): empty, '#' in column 1, or all C whitespace.
+    if (end === linePos) {
+      flushOrphanWaivers();
+      continue;
+    }
+    if (seen.charCodeAt(linePos) === 0x23 /* # */) {
+      if (nextWaiverWord !== -1 && nextWaiverWord < linePos) nextWaiverWord = seen.indexOf(WAIVER_WORD, linePos);
+      const waiver = nextWaiverWord !== -1 && nextWaiverWord < end ? parseWaiver(content.toString('latin1', linePos, end), lineNo, file, diagnostics) : undefined;
+      if (waiver) pendingWaivers.push(waiver);
+      else flushOrphanWaivers();
+      continue;
+    }
+    let start = linePos;
+    while (start < end && isCSpaceCode(seen.charCodeAt(start))) start += 1;
+    if (start === end) {
+      flushOrphanWaivers();
+      continue;
+    }
+
+    if (nextNul !== -1 && nextNul < linePos) nextNul = seen.indexOf('\0', linePos);
+    if (!ascii || (nextNul !== -1 && nextNul < end)) {
+      settingLine(content.toString('latin1', linePos, end), lineNo, linePos, end);
+      continue;
+    }
+
+    // An ASCII line without NUL: splitSetting() in place, and the bytes are the text.
+    let eq = seen.indexOf('=', start);
+    if (eq >= end) eq = -1;
+    // The line's text is decoded from the bytes again rather than cut from `seen`: a cut
+    // would keep the whole file's text alive as long as the model (comments included, most
+    // of a typical file), and the garbage collector would copy it twice on the way.
+    const text = content.toString('latin1', linePos, end);
+    const name = text.slice(start - linePos, eq === -1 ? end - linePos : eq - linePos);
+    const rawValue = eq === -1 ? undefined : text.slice(eq + 1 - linePos);
+    const location: FileLocation = { file, line: lineNo, column: start - linePos + 1, endLine: lineNo, endColumn: end - linePos + 1 };
+    const directive: VsftpdDirective =
+      eq !== -1 ? { name, rawValue, text, location, valueColumn: eq - linePos + 2 } : { name, rawValue, text, location };
+    directives.push(directive);
+    if (pendingWaivers.length > 0) takeWaivers(lineNo);
+
+    const index = OPTION_INDEX.get(name);
+    const spec = index === undefined ? undefined : specs[index];
+    if (spec !== undefined && rawValue !== undefined && rawValue.length > 0) {
+      const plain = plainValue(spec, rawValue, flavor);
+      if (plain !== NOT_PLAIN) {
+        assign(index!, name, spec.type, plain, directive);
+        continue;
+      }
+    }
+    const split: SettingSplit =
+      eq === -1
+        ? { name, value: undefined, nameStart: start - linePos, nulCut: false }
+        : { name, value: rawValue, nameStart: start - linePos, valueStart: eq + 1 - linePos, nulCut: false };
+    interpret(split, index, directive, lineNo, linePos, end);
   }
   flushOrphanWaivers();
 
-  if (read.cut) issues.push(truncationIssue(read.cut, file));
-  issues.push(...duplicateIssues(assignments));
+  if (content.length > VSFTP_CONF_FILE_MAX) issues.push(truncationIssue(readLines(content).cut!, file));
+  if (duplicated) issues.push(...duplicateIssues(assigned));
 
-  // Rules ask for the same few options over and over (about 150 lookups per file): the
-  // explicit values are built once here (last occurrence wins), and a default is one shared
-  // object per build and option. The config is immutable, so nothing goes stale.
-  // Indexed by one process-wide option number rather than a Map per file: rules visit every
-  // file once per rule, so per-file structures are cold in the CPU cache by the next visit,
-  // and one small array read costs far less than a hash probe over strings cut from the file.
-  const explicit: (EffectiveValue | undefined)[] = [];
-  for (const a of assignments) {
-    const spec = optionSpec(flavor, a.option);
-    if (spec) explicit[optionIndex(a.option)] = { option: a.option, type: spec.type, value: a.value, source: 'explicit', flavor, directive: a.directive };
-  }
-  const effective = (option: string): EffectiveValue | undefined => explicit[optionIndex(option)] ?? defaultValue(flavor, option);
+  const effective = effectiveLookup(values);
 
   // listen/listen_ipv6 matter only at startup, which a per-user file never takes part in.
   const listenBoth = role === 'main' ? listenBothIssue(effective, file, flavor) : undefined;
@@ -169,35 +252,110 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   return { config, diagnostics };
 }
 
-// A build default is the same fact in every file of that build: one object per build and
-// option, shared by all configs, so a tree of thousands of files does not allocate (and
-// keep) a copy per file, and describers can cache their words by identity.
-const OPTION_INDEX = new Map<string, number>();
-function optionIndex(option: string): number {
-  let i = OPTION_INDEX.get(option);
-  if (i === undefined) OPTION_INDEX.set(option, (i = OPTION_INDEX.size));
-  return i;
+/** C isspace() in the C locale, on a char code. */
+function isCSpaceCode(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
-const DEFAULTS = new Map<VsftpdFlavor, Map<string, EffectiveValue | null>>();
-function defaultValue(flavor: VsftpdFlavor, option: string): EffectiveValue | undefined {
-  let byOption = DEFAULTS.get(flavor);
-  if (!byOption) DEFAULTS.set(flavor, (byOption = new Map()));
-  let ev = byOption.get(option);
-  if (ev === undefined) {
-    const spec = optionSpec(flavor, option);
-    // null: not an option of this build (remembered too, so the table is asked once).
-    ev = spec ? { option, type: spec.type, value: spec.default, source: 'default', flavor } : null;
-    byOption.set(option, ev);
+const NOT_PLAIN: unique symbol = Symbol('not plain');
+
+/**
+ * The value a known option takes from a non-empty value written the plain way, or
+ * NOT_PLAIN: then interpretSetting() decides, and may have something to explain. Plain
+ * means interpretSetting() would assign exactly this and report nothing:
+ * - bool: a word the bool grammar accepts;
+ * - uint, not a mode: 1-9 decimal digits without a leading 0 (no octal, no wrap, nothing
+ *   left over);
+ * - mode or umask: 0 and at most 10 octal digits (no wrap);
+ * - string: no C blank at either end (nothing to trim) and, upstream, no CR.
+ */
+function plainValue(spec: VsftpdOptionSpec, value: string, flavor: VsftpdFlavor): VsftpdValue | typeof NOT_PLAIN {
+  if (spec.type === 'bool') {
+    if (value === 'YES') return true;
+    if (value === 'NO') return false;
+    return parseBool(value) ?? NOT_PLAIN;
   }
-  return ev ?? undefined;
+  const n = value.length;
+  if (spec.type === 'uint') {
+    const first = value.charCodeAt(0);
+    if (MODE_OPTIONS.has(spec.name)) {
+      if (first !== 0x30 || n > 11) return NOT_PLAIN;
+      let v = 0;
+      for (let i = 1; i < n; i++) {
+        const d = value.charCodeAt(i) - 0x30;
+        if (d < 0 || d > 7) return NOT_PLAIN;
+        v = v * 8 + d;
+      }
+      return v;
+    }
+    if (first < 0x31 || first > 0x39 || n > 9) return NOT_PLAIN;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const d = value.charCodeAt(i) - 0x30;
+      if (d < 0 || d > 9) return NOT_PLAIN;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+  if (isCSpaceCode(value.charCodeAt(0)) || isCSpaceCode(value.charCodeAt(n - 1))) return NOT_PLAIN;
+  if (flavor === 'upstream' && value.includes('\r')) return NOT_PLAIN;
+  return value;
 }
 
-function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): VsftpdConfig['inlineWaivers'][number] | undefined {
-  // Every waiver line holds this ASCII word (the same in the bytes as in the decoded text):
-  // ordinary comments are done with here, without decoding or a regex.
-  if (!line.bytes.includes('ftps-audit-ignore')) return undefined;
-  const text = bytesToText(line.bytes).replace(/\r$/, '');
+// Rules ask for the same few options over and over (about 150 lookups per file): each
+// config answers from one array built while parsing (explicit values, last occurrence
+// wins, over the build's defaults), indexed by one process-wide option number rather than a
+// Map per file: rules visit every file once per rule, so per-file structures are cold in the
+// CPU cache by the next visit, and one array read costs far less than a hash probe. A build
+// default is the same fact in every file of that build: one object per build and option,
+// shared by all configs, so a tree of thousands of files does not allocate (and keep) a copy
+// per file, and describers can cache their words by identity. The config is immutable, so
+// nothing goes stale.
+const OPTION_INDEX = new Map<string, number>();
+for (const f of VSFTPD_FLAVORS) for (const name of optionTable(f).keys()) if (!OPTION_INDEX.has(name)) OPTION_INDEX.set(name, OPTION_INDEX.size);
+const SPECS_BY_INDEX = {} as Record<VsftpdFlavor, (VsftpdOptionSpec | undefined)[]>;
+/** null: not an option of that build. */
+const DEFAULTS_BY_INDEX = {} as Record<VsftpdFlavor, (EffectiveValue | null)[]>;
+for (const flavor of VSFTPD_FLAVORS) {
+  const specs: (VsftpdOptionSpec | undefined)[] = [];
+  const defaults: (EffectiveValue | null)[] = [];
+  for (const [name, i] of OPTION_INDEX) {
+    const spec = optionSpec(flavor, name);
+    specs.push(spec);
+    defaults.push(spec ? { option: name, type: spec.type, value: spec.default, source: 'default', flavor } : null);
+    if (specs.length !== i + 1) throw new Error('option numbers out of step');
+  }
+  SPECS_BY_INDEX[flavor] = specs;
+  DEFAULTS_BY_INDEX[flavor] = defaults;
+}
+
+// The last name looked up and its number. A rule asks every file in turn for the same
+// option, with the same string: one comparison instead of a hash probe.
+let lastAsked: string | undefined;
+let lastIndex: number | undefined;
+
+/**
+ * effective() of one config. Made out here so that the closure, which the config keeps,
+ * holds only its array and not the whole parse state of buildConfig.
+ */
+function effectiveLookup(values: (EffectiveValue | null)[]): (option: string) => EffectiveValue | undefined {
+  return (option) => {
+    let i: number | undefined;
+    if (option === lastAsked) i = lastIndex;
+    else {
+      i = OPTION_INDEX.get(option);
+      lastAsked = option;
+      lastIndex = i;
+    }
+    // A name no build has has no number; a name of another build is null here.
+    if (i === undefined) return undefined;
+    return values[i] ?? undefined;
+  };
+}
+
+/** A comment line holding the waiver word (the caller looks for it in the bytes first). */
+function parseWaiver(bytes: string, lineNo: number, file: string, diagnostics: Diagnostic[]): Waiver | undefined {
+  const text = bytesToText(bytes).replace(/\r$/, '');
   const m = WAIVER.exec(text);
   if (!m) return undefined;
   const [, ruleId, reason] = m;
@@ -206,7 +364,7 @@ function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): Vs
       level: 'warning',
       code: 'vsftpd/bad-waiver',
       message: 'ftps-audit-ignore needs a rule id and a reason: #ftps-audit-ignore RULE-ID reason',
-      location: { file, line: line.lineNo, column: 1 },
+      location: { file, line: lineNo, column: 1 },
     });
     return undefined;
   }
@@ -216,10 +374,10 @@ function parseWaiver(line: RawLine, file: string, diagnostics: Diagnostic[]): Vs
       level: 'warning',
       code: 'vsftpd/waiver-without-reason',
       message: `waiver for ${ruleId} gives no reason`,
-      location: { file, line: line.lineNo, column: 1 },
+      location: { file, line: lineNo, column: 1 },
     });
   }
-  return { ruleId, reason: why, line: line.lineNo, appliesToLine: 0 };
+  return { ruleId, reason: why, line: lineNo, appliesToLine: 0 };
 }
 
 function truncationIssue(cut: NonNullable<ReturnType<typeof readLines>['cut']>, file: string): VsftpdSyntaxIssue {
@@ -250,8 +408,8 @@ function truncationIssue(cut: NonNullable<ReturnType<typeof readLines>['cut']>, 
   };
 }
 
-function duplicateIssues(assignments: Assignment[]): VsftpdSyntaxIssue[] {
-  const byOption = new Map<string, Assignment[]>();
+function duplicateIssues(assignments: EffectiveValue[]): VsftpdSyntaxIssue[] {
+  const byOption = new Map<string, EffectiveValue[]>();
   for (const a of assignments) {
     const list = byOption.get(a.option);
     if (list) list.push(a);
@@ -264,14 +422,14 @@ function duplicateIssues(assignments: Assignment[]): VsftpdSyntaxIssue[] {
     for (let i = 1; i < list.length; i += 1) {
       const here = list[i]!;
       const earlier = list.slice(0, i);
-      const lines = earlier.map((a) => a.directive.location.line).join(', ');
-      const wins = here === last ? 'this last one wins' : `the last one (line ${last.directive.location.line}) wins`;
+      const lines = earlier.map((a) => a.directive!.location.line).join(', ');
+      const wins = here === last ? 'this last one wins' : `the last one (line ${last.directive!.location.line}) wins`;
       out.push({
         code: 'duplicate',
         option,
         fatal: false,
-        location: here.directive.location,
-        related: earlier.map((a) => a.directive.location),
+        location: here.directive!.location,
+        related: earlier.map((a) => a.directive!.location),
         message: `${option} is set more than once (also on line${earlier.length > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${formatValue(option, last.value)}`,
       });
     }
