@@ -193,16 +193,19 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     // would keep the whole file's text alive as long as the model (comments included, most
     // of a typical file), and the garbage collector would copy it twice on the way.
     const text = content.toString('latin1', linePos, end);
-    const name = text.slice(start - linePos, eq === -1 ? end - linePos : eq - linePos);
-    const rawValue = eq === -1 ? undefined : text.slice(eq + 1 - linePos);
+    const cutName = text.slice(start - linePos, eq === -1 ? end - linePos : eq - linePos);
+    const index = OPTION_INDEX.get(cutName);
+    const spec = index === undefined ? undefined : specs[index];
+    // Strings kept by every directive of a large tree: a known option's name is the table's
+    // string, and the commonest values are shared constants (the same text either way).
+    const name = spec !== undefined ? spec.name : cutName;
+    const rawValue = eq === -1 ? undefined : commonValue(seen, eq + 1, end) ?? text.slice(eq + 1 - linePos);
     const location: FileLocation = { file, line: lineNo, column: start - linePos + 1, endLine: lineNo, endColumn: end - linePos + 1 };
     const directive: VsftpdDirective =
       eq !== -1 ? { name, rawValue, text, location, valueColumn: eq - linePos + 2 } : { name, rawValue, text, location };
     directives.push(directive);
     if (pendingWaivers.length > 0) takeWaivers(lineNo);
 
-    const index = OPTION_INDEX.get(name);
-    const spec = index === undefined ? undefined : specs[index];
     if (spec !== undefined && rawValue !== undefined && rawValue.length > 0) {
       const plain = plainValue(spec, rawValue, flavor);
       if (plain !== NOT_PLAIN) {
@@ -250,6 +253,14 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     effective,
   };
   return { config, diagnostics };
+}
+
+/** `seen` from `from` to `end` when it is YES or NO, as a shared string; else undefined. */
+function commonValue(seen: string, from: number, end: number): string | undefined {
+  const n = end - from;
+  if (n === 3 && seen.startsWith('YES', from)) return 'YES';
+  if (n === 2 && seen.startsWith('NO', from)) return 'NO';
+  return undefined;
 }
 
 /** C isspace() in the C locale, on a char code. */
