@@ -89,7 +89,7 @@ export type LineKind = 'blank' | 'comment' | 'setting';
 export function classifyLine(bytes: string): LineKind {
   if (bytes.length === 0) return 'blank';
   if (bytes[0] === '#') return 'comment';
-  for (const ch of bytes) if (!isCSpace(ch)) return 'setting';
+  for (let i = 0; i < bytes.length; i++) if (!isCSpace(bytes[i]!)) return 'setting';
   return 'blank';
 }
 
@@ -128,13 +128,18 @@ export function splitSetting(bytes: string): SettingSplit {
   };
 }
 
-/** toupper() in the C locale: only a-z change. */
+/** toupper() in the C locale: only a-z change (toUpperCase() of a run of a-z is just that). */
 export function asciiUpper(s: string): string {
-  return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+  return HAS_LOWER.test(s) ? s.replace(LOWER_RUNS, (run) => run.toUpperCase()) : s;
 }
+
+const HAS_LOWER = /[a-z]/;
+const LOWER_RUNS = /[a-z]+/g;
 
 /** The bool grammar: upper-cased, then exactly YES/TRUE/1 or NO/FALSE/0. No trimming. */
 export function parseBool(value: string): boolean | undefined {
+  // Too long or too short to be any of the words, whatever its case.
+  if (value.length === 0 || value.length > 5) return undefined;
   const up = asciiUpper(value);
   if (up === 'YES' || up === 'TRUE' || up === '1') return true;
   if (up === 'NO' || up === 'FALSE' || up === '0') return false;

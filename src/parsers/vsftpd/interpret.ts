@@ -40,11 +40,13 @@ const TRIMMING_FLAVORS: ReadonlySet<VsftpdFlavor> = new Set(['debian', 'rhel']);
 
 /** Text with control chars made visible (\r, \t, \x0b ...), safe to print in a message. */
 export function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
-    const named: Record<string, string> = { '\r': '\\r', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
-    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
+  if (!CONTROL.test(text)) return text;
+  return text.replace(CONTROLS, (c) => NAMED_CONTROLS[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROLS = /[\u0000-\u001f\u007f]/g;
+const NAMED_CONTROLS: Readonly<Record<string, string>> = { '\r': '\\r', '\t': '\\t', '\n': '\\n', '\0': '\\0' };
 
 /** Quote a byte string for a message: UTF-8 text with control chars made visible. */
 export function show(bytes: string): string {
@@ -80,7 +82,10 @@ export function interpretSetting(split: SettingSplit, flavor: VsftpdFlavor): Lin
 }
 
 function fatal(finding: Omit<LineFinding, 'fatal'>): LineOutcome {
-  return { findings: [{ ...finding, fatal: true }] };
+  // Every caller passes a fresh object: completed in place rather than copied.
+  const done = finding as LineFinding;
+  done.fatal = true;
+  return { findings: [done] };
 }
 
 /**
