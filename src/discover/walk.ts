@@ -37,23 +37,23 @@ function inside(child: string, roots: string[]): boolean {
  * Cost: a tree of thousands of files is mostly directories, so the walk asks the kernel as
  * little as it can. Each directory is listed once with its entries' types
  * (readdir withFileTypes), so a plain subdirectory, FIFO, socket or device is known without a
- * stat call of its own. What still gets one:
- * - a regular file: lstat, for its device and inode (see "same file twice" below);
+ * stat call of its own, and neither is a regular file. What still gets one:
  * - a symlink: realpath (inside the tree?) and stat (what it points to), as ever;
  * - a root, or an entry whose type the listing did not say: lstat, as ever.
  *
- * Directory identity is the directory's real path, not its device and inode. A directory met
- * through a plain directory entry has the real path of its parent plus its name: Linux allows
- * no hard links to directories, so only a symlink (realpath'd when followed) can lead to a
- * directory a second time or in a loop, and a symlink's real path is exactly what the
- * directory's own entry gives. The one difference from device+inode: a directory
- * bind-mounted at a second place inside the tree is walked at both places (its files are
- * still deduped, below). A bind mount cannot make a loop: the kernel copies the mount tree
- * as it is when the bind is made, which cannot contain the new mount itself.
- *
- * Same file twice: files are deduped by device and inode, from lstat (plain files) or stat
- * (through a symlink), so a file reached through a symlink inside the tree or through a second
- * hard link is scanned once, under the name met first in sorted order.
+ * Identity (for "visit once") is the real path, not device and inode. An entry met through
+ * a plain directory entry has the real path of its directory plus its name; a symlink's
+ * target has the real path realpath gives. So:
+ * - directories: Linux allows no hard links to directories, so only a symlink can lead to a
+ *   directory a second time or in a loop, and the symlink's real path is exactly what the
+ *   directory's own entry gives. Loops and second paths are cut as before.
+ * - files: a file reached through a symlink inside the tree is scanned once, under the name
+ *   met first in sorted order, as before.
+ * What differs from device+inode, by choice (it would cost an lstat per file, the largest
+ * cost of the walk after listing directories): two hard links to one file, or a directory
+ * bind-mounted at a second place inside the tree, are scanned under each name. A bind mount
+ * cannot make a loop: the kernel copies the mount tree as it is when the bind is made, which
+ * cannot contain the new mount itself.
  */
 export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFile[]; diagnostics: Diagnostic[] } {
   const cwd = opts.cwd ?? process.cwd();
@@ -90,10 +90,10 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
 
   const special = (abs: string, what: string): void => note('info', 'discover/special-file', abs, `${what}; not opened`);
 
-  const addFile = (abs: string, st: Stats): void => {
-    const id = `${st.dev}:${st.ino}`;
-    if (seenFiles.has(id)) return; // the same file reached through a symlink or a hard link
-    seenFiles.add(id);
+  /** A regular file, by its real path (see above). */
+  const addFile = (abs: string, real: string): void => {
+    if (seenFiles.has(real)) return; // the same file reached through a symlink
+    seenFiles.add(real);
     files.push({ absPath: abs, relPath: fileReportPath(abs) });
   };
 
@@ -120,16 +120,20 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
         continue;
       }
       const child = base + e.name;
-      if (e.isDirectory()) enterDir(child, realBase + e.name, depth + 1);
+      if (e.isFile()) addFile(child, realBase + e.name);
+      else if (e.isDirectory()) enterDir(child, realBase + e.name, depth + 1);
       else if (e.isFIFO()) special(child, 'FIFO');
       else if (e.isSocket()) special(child, 'socket');
       else if (e.isCharacterDevice() || e.isBlockDevice()) special(child, 'device');
-      else visit(child, depth + 1); // a file (lstat for its identity), a symlink, or a type not said
+      else visit(child, depth + 1, realBase + e.name); // a symlink, or a type not said
     }
   };
 
-  /** An entry of unknown or non-directory type: lstat first, as the walk always did. */
-  const visit = (abs: string, depth: number): void => {
+  /**
+   * A root, a symlink, or an entry of a type the listing did not say: lstat first, as the
+   * walk always did. real: its real path when known (an entry of a walked directory).
+   */
+  const visit = (abs: string, depth: number, real?: string): void => {
     if (files.length >= maxFiles) {
       capped = true;
       return;
@@ -141,7 +145,6 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
       note('error', 'discover/unreadable', abs, `cannot stat: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
-    let real: string | undefined;
     if (st.isSymbolicLink()) {
       let target: string;
       try {
@@ -161,22 +164,19 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
       }
       real = target;
     }
-    if (st.isDirectory()) {
-      if (real === undefined) {
-        try {
-          real = realpathSync(abs);
-        } catch {
-          real = abs;
-        }
-      }
-      enterDir(abs, real, depth);
-      return;
-    }
-    if (!st.isFile()) {
+    if (!st.isDirectory() && !st.isFile()) {
       special(abs, st.isFIFO() ? 'FIFO' : st.isSocket() ? 'socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'device' : 'special file');
       return;
     }
-    addFile(abs, st);
+    if (real === undefined) {
+      try {
+        real = realpathSync(abs);
+      } catch {
+        real = abs;
+      }
+    }
+    if (st.isDirectory()) enterDir(abs, real, depth);
+    else addFile(abs, real);
   };
 
   for (const root of roots) {
