@@ -9,7 +9,7 @@
 // in-process loop would flatter us); the phase is timed inside that process, after its
 // modules are loaded. The figure reported is the median over the runs.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -125,6 +125,7 @@ export async function runParseBench({ files = 10_000, runs = 5, dist = path.join
   const walk = medianOf(runs, 'walk', dir, dist);
   const parse = medianOf(runs, 'parse', dir, dist);
   const effective = medianOf(runs, 'parse', dir, dist, 'effectiveMs');
+  rmSync(dir, { recursive: true, force: true });
   if (walk.last.files !== bare.last.files || walk.last.bytes !== bare.last.bytes) {
     throw new Error(`walk+read saw ${walk.last.files} files/${walk.last.bytes} bytes, the bare reader ${bare.last.files}/${bare.last.bytes}`);
   }
