@@ -139,7 +139,7 @@ function unknownName(name: string, flavor: VsftpdFlavor, daemonMessage: string):
     hint = `; it exists only in the ${elsewhere.join(' and ')} build${elsewhere.length > 1 ? 's' : ''}`;
   } else {
     const lower = stripped.toLowerCase();
-    const caseMatch = [...optionTable(flavor).keys()].find((k) => k === lower);
+    const caseMatch = optionTable(flavor).has(lower) ? lower : undefined;
     if (caseMatch) hint = `; option names are case-sensitive: did you mean ${caseMatch}?`;
   }
   return {
@@ -152,13 +152,14 @@ function unknownName(name: string, flavor: VsftpdFlavor, daemonMessage: string):
 }
 
 /** Bytes an editor leaves that look like nothing: a UTF-8 BOM, no-break or zero-width spaces. */
+const INVISIBLE_KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['\xef\xbb\xbf', 'a UTF-8 byte-order mark (U+FEFF)'],
+  ['\xc2\xa0', 'a no-break space (U+00A0)'],
+  ['\xe2\x80\x8b', 'a zero-width space (U+200B)'],
+];
+
 function invisibleJunk(name: string): { clean: string; what: string } | undefined {
-  const kinds: Array<[string, string]> = [
-    ['\xef\xbb\xbf', 'a UTF-8 byte-order mark (U+FEFF)'],
-    ['\xc2\xa0', 'a no-break space (U+00A0)'],
-    ['\xe2\x80\x8b', 'a zero-width space (U+200B)'],
-  ];
-  for (const [bytes, what] of kinds) {
+  for (const [bytes, what] of INVISIBLE_KINDS) {
     if (name.includes(bytes)) return { clean: name.split(bytes).join(''), what };
   }
   return undefined;
