@@ -28,35 +28,52 @@ export function* renderJsonChunks(report: ScanReport): Generator<string> {
     yield renderJson(report);
     return;
   }
-  let buffered = '';
+  // Parts are joined when a chunk is handed out: one flat string, where += would leave a
+  // deep tree of concatenations for the writer to flatten before it can encode it.
+  let parts: string[] = [];
+  let size = 0;
+  const add = (text: string): void => {
+    parts.push(text);
+    size += text.length;
+  };
+  const take = (): string => {
+    const chunk = parts.join('');
+    parts = [];
+    size = 0;
+    return chunk;
+  };
   let first = true;
   for (const key of Object.keys(source)) {
     const value = source[key];
     const head = `${first ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `;
     if (isStreamableArray(value)) {
-      buffered += `${head}[`;
+      add(`${head}[`);
       for (let i = 0; i < value.length; i++) {
-        const item = JSON.stringify(value[i], null, 2) ?? 'null';
-        buffered += `${i === 0 ? '\n' : ',\n'}    ${reindent(item, '    ')}`;
-        if (buffered.length >= CHUNK_CHARS) {
-          yield buffered;
-          buffered = '';
-        }
+        add(i === 0 ? '\n    ' : ',\n    ');
+        add(elementAtDepthTwo(value[i]));
+        if (size >= CHUNK_CHARS) yield take();
       }
-      buffered += '\n  ]';
+      add('\n  ]');
     } else {
       const text = JSON.stringify(value, null, 2);
       if (text === undefined) continue; // left out, as JSON.stringify leaves out the key
-      buffered += head + reindent(text, '  ');
+      add(head + reindent(text, '  '));
     }
     first = false;
-    if (buffered.length >= CHUNK_CHARS) {
-      yield buffered;
-      buffered = '';
-    }
+    if (size >= CHUNK_CHARS) yield take();
   }
-  buffered += first ? '{}\n' : '\n}\n';
-  yield buffered;
+  add(first ? '{}\n' : '\n}\n');
+  yield take();
+}
+
+// An element of a top-level array, laid out as it sits in the report: two levels deep.
+// Stringified inside two wrapping arrays, JSON.stringify indents each of its lines itself
+// (and turns undefined, functions and symbols into null, as in any array); the wrappers'
+// fixed text around it is cut off — no second pass over the text to re-indent it.
+const WRAP_HEAD = '[\n  [\n    '.length;
+const WRAP_TAIL = '\n  ]\n]'.length;
+function elementAtDepthTwo(value: unknown): string {
+  return JSON.stringify([[value]], null, 2).slice(WRAP_HEAD, -WRAP_TAIL);
 }
 
 /** A non-empty plain array (no toJSON of its own): streamed element by element. */
