@@ -58,25 +58,32 @@ export async function digestInParallel(
     batches,
     counter,
   };
-  const finished = Array.from({ length: workers }, () => runWorker(input, digests));
-  // The main thread takes batches too, until none are left.
-  for (let i = Atomics.add(counter, 0, 1); i < batches.length; i = Atomics.add(counter, 0, 1)) {
-    digests[i] = await digestBatch(batches[i]!, ruleSet, runs, stream);
+  const threads = Array.from({ length: workers }, () => startWorker(input, digests));
+  try {
+    // The main thread takes batches too, until none are left.
+    for (let i = Atomics.add(counter, 0, 1); i < batches.length; i = Atomics.add(counter, 0, 1)) {
+      digests[i] = await digestBatch(batches[i]!, ruleSet, runs, stream);
+    }
+  } catch (err) {
+    // The scan has failed: the workers' batches are of no use, and must not keep the process alive.
+    for (const t of threads) void t.worker.terminate();
+    throw err;
   }
-  await Promise.all(finished);
+  await Promise.all(threads.map((t) => t.finished));
   // Batches taken by a worker that failed before sending them.
   for (let i = 0; i < batches.length; i++) digests[i] ??= await digestBatch(batches[i]!, ruleSet, runs, stream);
   return digests as BatchDigest[];
 }
 
-/** Runs one worker to the end; resolves (never rejects) when it is done or has failed. */
-function runWorker(input: WorkerInput, digests: (BatchDigest | undefined)[]): Promise<void> {
-  return new Promise((resolve) => {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: input });
+/** Starts one worker; `finished` resolves (never rejects) when it is done or has failed. */
+function startWorker(input: WorkerInput, digests: (BatchDigest | undefined)[]): { worker: Worker; finished: Promise<void> } {
+  const worker = new Worker(WORKER_SCRIPT, { workerData: input });
+  const finished = new Promise<void>((resolve) => {
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'digest') digests[m.index] = m.digest;
     });
     worker.on('error', () => undefined); // its batches are judged again (see above)
     worker.on('exit', () => resolve());
   });
+  return { worker, finished };
 }
