@@ -23,7 +23,11 @@ export function hostKeyOf(absPath: string, roots: readonly string[]): string {
 
 /** Path of an artifact relative to the scan root that contains it (POSIX separators). */
 function underRoot(absPath: string, roots: readonly string[]): string {
-  const root = roots.filter((r) => absPath === r || absPath.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length)[0];
+  // The longest root that holds the path (asked once per file: a plain loop).
+  let root: string | undefined;
+  for (const r of roots) {
+    if ((absPath === r || absPath.startsWith(r.endsWith('/') ? r : `${r}/`)) && (root === undefined || r.length > root.length)) root = r;
+  }
   return root === undefined ? absPath : absPath.slice(root.length).replace(/^\/+/, '');
 }
 
