@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, medianTime } from './lib.js';
+import { availableParallelism } from 'node:os';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'run.js');
@@ -55,7 +56,9 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
     medianTime(1, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
     const cat = medianTime(runs, 'sh', ['-c', `find "${dir}" -type f -print0 | xargs -0 cat > /dev/null`]);
     const nodeRead = medianTime(runs, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
+    // The default (worker threads for large trees, one per core) and a single thread.
     const scanText = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null']);
+    const scanTextOneThread = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null', '--jobs', '1']);
     // A failing JSON run (e.g. a report over V8's string limit) is reported, not fatal, so the
     // text figures and the start-up ratio still come out.
     let scanJson = null;
@@ -71,6 +74,8 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
       catSeconds: cat,
       nodeReadSeconds: nodeRead,
       scanTextSeconds: scanText,
+      scanTextOneThreadSeconds: scanTextOneThread,
+      ratioOneThreadToNodeRead: scanTextOneThread / nodeRead,
       scanJsonSeconds: scanJson,
       scanJsonError,
       ratioJsonToNodeRead: scanJson === null ? null : scanJson / nodeRead,
@@ -90,12 +95,15 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
 }
 
 export function printVsftpdBench(r) {
-  console.log('vsftpd.conf scan throughput (median of runs; text report to /dev/null)');
+  console.log(`vsftpd.conf scan throughput (median of runs; text report to /dev/null; ${availableParallelism()} cores)`);
   console.log('  files   MB     cat s   node-read s  scan s (text)  scan s (json)  files/s   MB/s   ×node-read  ×cat   ms/file');
   for (const t of r.trees) {
     console.log(
       `  ${String(t.files).padEnd(7)} ${fmt(t.megabytes, 1).padEnd(6)} ${fmt(t.catSeconds).padEnd(7)} ${fmt(t.nodeReadSeconds).padEnd(12)} ${fmt(t.scanTextSeconds).padEnd(14)} ${(t.scanJsonSeconds === null ? 'FAILED' : fmt(t.scanJsonSeconds)).padEnd(14)} ${fmt(t.filesPerSecond, 0).padEnd(9)} ${fmt(t.megabytesPerSecond, 1).padEnd(6)} ${fmt(t.ratioToNodeRead, 2).padEnd(11)} ${fmt(t.ratioToCat, 1).padEnd(6)} ${fmt(t.msPerFile, 3)}`,
     );
+  }
+  for (const t of r.trees) {
+    console.log(`  text scan of ${t.files} files on one thread (--jobs 1): ${fmt(t.scanTextOneThreadSeconds)} s = ${fmt(t.ratioOneThreadToNodeRead, 2)}× node-read`);
   }
   for (const t of r.trees) {
     if (t.scanJsonError) console.log(`  json scan of ${t.files} files failed: ${t.scanJsonError}`);
