@@ -99,10 +99,15 @@ export function splitByHost(inv: Inventory): Inventory[] {
  * rule judged something in another group, and kept once when it judged nothing anywhere.
  * Located results, not-applicable ones included, are all kept, as in a single-host scan.
  */
+/** The engine's generic not-applicable result: a group had nothing for the rule (no location). */
+export function isGenericNotApplicable(r: Pick<Result, 'status' | 'location'>): boolean {
+  return r.status === 'not-applicable' && !r.location;
+}
+
 export function mergeHostResults(perGroup: Result[][]): Result[] {
   if (perGroup.length === 1) return perGroup[0];
   const all = perGroup.flat();
-  const generic = (r: Result): boolean => r.status === 'not-applicable' && !r.location;
+  const generic = isGenericNotApplicable;
   const judgedSomewhere = new Set(all.filter((r) => !generic(r)).map((r) => r.ruleId));
   const kept = new Set<string>();
   return all.filter((r) => {

@@ -18,7 +18,7 @@ import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summ
 import { isBlocking, type FailOn } from '../gate/fail-on.js';
 import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
 import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
-import { hostKeyOf } from './hosts.js';
+import { hostKeyOf, isGenericNotApplicable } from './hosts.js';
 import { inventorySections } from './sections.js';
 import { judgeFiles, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
 
@@ -102,7 +102,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   const generics: Generic[] = [];
   for (const list of judged.perHost) {
     for (const r of list) {
-      if (r.status === 'not-applicable' && !r.location) generics.push({ ruleId: r.ruleId, fingerprint: r.fingerprint, run: runOf.get(r.controls) ?? -1 });
+      if (isGenericNotApplicable(r)) generics.push({ ruleId: r.ruleId, fingerprint: r.fingerprint, run: runOf.get(r.controls) ?? -1 });
       else located.push(r);
     }
   }
@@ -153,6 +153,9 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   };
 }
 
+// Stands for "some location" where only whether a result has one matters.
+const SOMEWHERE = Object.freeze({});
+
 /**
  * The text report words only the results it lists, and compares fingerprints only of
  * generic not-applicable results (unlocated; see mergeHostResults).
@@ -160,9 +163,9 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
 function textDetail(stream: StreamSettings): ResultDetail {
   return {
     worded: (status) => isListedStatus(status, stream.showPasses),
-    fingerprinted: (status, located) => status === 'not-applicable' && !located,
+    fingerprinted: (status, located) => isGenericNotApplicable({ status, location: located ? SOMEWHERE : undefined }),
     // Only listed results and generic not-applicable ones are looked at one by one.
-    distinct: (status, located) => isListedStatus(status, stream.showPasses) || (status === 'not-applicable' && !located),
+    distinct: (status, located) => isListedStatus(status, stream.showPasses) || isGenericNotApplicable({ status, location: located ? SOMEWHERE : undefined }),
   };
 }
 
