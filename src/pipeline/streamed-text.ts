@@ -169,12 +169,16 @@ function textDetail(stream: StreamSettings): ResultDetail {
   };
 }
 
+// Room to encode one batch's groups in, grown when a batch needs more and reused: a fresh
+// worst-case buffer per batch was most of the scan's off-heap allocation.
+let scratch = Buffer.allocUnsafeSlow(0);
+
 function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
   // One pass per text into room for the worst case (3 bytes per UTF-16 unit), then one copy
   // into a buffer of its own (not Buffer's shared pool), so it can be transferred.
   let room = 0;
   for (const t of texts) room += t.length * 3;
-  const scratch = Buffer.allocUnsafeSlow(room);
+  if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(Math.max(room, scratch.length * 2));
   const ends: number[] = [];
   let end = 0;
   for (const t of texts) ends.push((end += scratch.write(t, end)));
