@@ -173,8 +173,10 @@ export function renderTextGroup(key: string, list: Result[], kind: string | unde
       }
     }
   }
-  out.push('');
-  return out.join('\n') + '\n';
+  // Two empty lines joined give the blank line and the final newline, in one flat string
+  // (join + '\n' would be a concatenation the encoder copies flat again).
+  out.push('', '');
+  return out.join('\n');
 }
 
 /** After the groups: diagnostics, the inventory sections, and the summary. */
