@@ -37,7 +37,8 @@ export function describeSource(ev: EffectiveValue): string {
 const defaultAssumption = new WeakMap<EffectiveValue, string>();
 const defaultEvidence = new WeakMap<EffectiveValue, string>();
 
-function assumptionOf(ev: EffectiveValue): string {
+/** What a verdict resting on a build default assumes (one string per default, built once). */
+export function assumptionOf(ev: EffectiveValue): string {
   let text = defaultAssumption.get(ev);
   if (text === undefined) {
     text = `vsftpd ${ev.flavor} build default ${ev.option}=${displayValue(ev)} (use --vsftpd-flavor if the server runs another build)`;
@@ -47,7 +48,7 @@ function assumptionOf(ev: EffectiveValue): string {
 }
 
 // Most outcomes rest on no default: they share one empty (frozen) list.
-const NO_ASSUMPTIONS: string[] = Object.freeze([]) as unknown as string[];
+export const NO_ASSUMPTIONS: string[] = Object.freeze([]) as unknown as string[];
 
 export function assumptionsFor(evs: EffectiveValue[]): string[] {
   let out: string[] | undefined;

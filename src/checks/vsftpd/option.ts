@@ -1,7 +1,7 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
 import type { EffectiveValue, VsftpdConfig, VsftpdValue } from '../../model/vsftpd.js';
-import { assumptionsFor, describeSource, displayValue, evidenceOf, locationOf, toOctal } from './describe.js';
+import { assumptionOf, describeSource, displayValue, evidenceOf, locationOf, NO_ASSUMPTIONS, toOctal } from './describe.js';
 
 /**
  * The generic option assertion: most vsftpd rules are "option X must compare to Y, when
@@ -176,24 +176,30 @@ function paramsKey(params: OptionParams): string {
   return key;
 }
 
+// Preconditions then expectations, one array per parameter set.
+const conditionsOf = new WeakMap<OptionParams, Condition[]>();
+function allConditions(params: OptionParams): Condition[] {
+  let list = conditionsOf.get(params);
+  if (!list) conditionsOf.set(params, (list = [...(params.when ?? []), ...params.expect]));
+  return list;
+}
+
 /** Judges one file against the params. Exported for checks that build on it. */
 export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckOutcome {
   // Runs once per rule per file (hundreds of thousands of times on a large tree): plain
-  // loops and no intermediate arrays of records; the words are the same as ever.
+  // loops, nothing kept per file but the outcome (an effective value is one array read, so
+  // it is asked again rather than collected), and the words only when a report shows them.
   const key = paramsKey(params);
   if (params.flavors && !params.flavors.includes(config.flavor)) {
     return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }
-  const all: EffectiveValue[] = [];
   for (const cond of params.when ?? []) {
     const ev = config.effective(cond.option);
     if (!ev || !holds(cond, ev)) {
       return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
-    all.push(ev);
   }
   const expect = params.expect;
-  const firstJudged = all.length;
   let firstOk = -1;
   let firstFailed = -1;
   for (let i = 0; i < expect.length; i++) {
@@ -208,7 +214,6 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
         data: { reason: `${cond.option} is not an option of the vsftpd ${config.flavor} build`, flavor: config.flavor, file: config.file, option: cond.option },
       };
     }
-    all.push(ev);
     if (holds(cond, ev)) {
       if (firstOk < 0) firstOk = i;
     } else if (firstFailed < 0) firstFailed = i;
@@ -216,15 +221,19 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
   const pass = (params.mode ?? 'all') === 'all' ? firstFailed < 0 : firstOk >= 0;
   // The subject of the message: the first failing expectation, or the first one on a pass.
   const at = pass ? firstOk : firstFailed;
-  const focusIndex = at < 0 ? 0 : at;
-  const focusCond = expect[focusIndex];
-  const focusEv = all[firstJudged + focusIndex];
+  const focusCond = expect[at < 0 ? 0 : at];
+  const focusEv = config.effective(focusCond.option)!;
   let evidence: string;
   if (expect.length === 1) evidence = evidenceOf(focusEv);
   else {
     const evidences: string[] = [];
-    for (let i = firstJudged; i < all.length; i++) evidences.push(evidenceOf(all[i]));
+    for (const cond of expect) evidences.push(evidenceOf(config.effective(cond.option)!));
     evidence = evidences.join('\n');
+  }
+  let assumptions: string[] | undefined;
+  for (const cond of allConditions(params)) {
+    const ev = config.effective(cond.option)!;
+    if (ev.source === 'default') (assumptions ??= []).push(assumptionOf(ev));
   }
   return {
     status: pass ? 'pass' : 'fail',
@@ -232,11 +241,14 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
     key,
     location: locationOf(config, focusEv),
     evidence,
-    assumptions: assumptionsFor(all),
+    assumptions: assumptions ?? NO_ASSUMPTIONS,
     // Words only for a report that shows them.
     lazyData: () => {
       const values: string[] = [];
-      for (let i = firstJudged; i < all.length; i++) values.push(`${all[i].option}=${displayValue(all[i])}`);
+      for (const cond of expect) {
+        const ev = config.effective(cond.option)!;
+        values.push(`${ev.option}=${displayValue(ev)}`);
+      }
       return {
         option: focusEv.option,
         value: displayValue(focusEv),
