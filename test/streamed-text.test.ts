@@ -96,6 +96,28 @@ describe('streamed text scan', () => {
     }
   });
 
+  it('a worker thread that cannot start costs time, never results: the main thread judges every batch', async () => {
+    // A user pack file that vanishes once the main thread has read it: every worker fails
+    // while loading the rules, before judging anything, and the main thread does it all.
+    const packFile = path.join(out, 'acme-pack.yaml');
+    writeFileSync(
+      packFile,
+      'id: acme\ntitle: ACME\nversion: "1"\ncontrols:\n  - id: FTP-1\n    title: TLS\n    rules: [vsftpd/ssl-disabled, vsftpd/anonymous-enabled]\n',
+    );
+    const settings = defaultSettings({ roots: [tree] });
+    const stream: StreamSettings = { settings, maxFileBytes: 5 * 1024 * 1024, failOn: 'low', color: false, showPasses: false };
+    const ruleSet = await loadRuleSet([packFile]);
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+    const walked = walk([tree]);
+    const batches = planBatches(walked.files, [tree], 30);
+    rmSync(packFile);
+    const digests = await digestInParallel(batches, [packFile], ruleSet, runs, stream, 2);
+    const text = Buffer.concat(finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream)!.text.map((p) => Buffer.from(p))).toString('utf8');
+    const alone = await digestInParallel(batches, [packFile], ruleSet, runs, stream, 0);
+    expect(text).toBe(Buffer.concat(finishStreamedText(alone, walked.diagnostics, ruleSet, runs, stream)!.text.map((p) => Buffer.from(p))).toString('utf8'));
+    expect(text).toContain('acme (ACME 1): 0/1 controls pass; failing: FTP-1');
+  });
+
   it('the CLI prints the same text, exit code and gate notes as with a second output (the canonical path)', () => {
     for (const extra of [[], ['--show-passes'], ['--color'], ['--pack', 'pci-dss', '--vsftpd-flavor', 'rhel']]) {
       const canonicalFile = path.join(out, 'canonical.txt');

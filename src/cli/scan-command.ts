@@ -1,12 +1,11 @@
-import { modelsOf } from '../model/inventory.js';
+import path from 'node:path';
+import { modelsOf, type ScanSettings } from '../model/inventory.js';
+import type { WaiverReport } from '../model/report.js';
 import type { VsftpdFlavor } from '../model/vsftpd.js';
 import { runScan } from '../pipeline/scan.js';
 import { applyGates, exitCodeFor, gateNotes, type FailOn } from '../gate/index.js';
-import { emit, outputRequests, useColor, writeText, type OutputRequest } from './output.js';
 import { resolveWaiversFile } from '../gate/waivers.js';
-import type { ScanSettings } from '../model/inventory.js';
-import type { WaiverReport } from '../model/report.js';
-import path from 'node:path';
+import { emit, outputRequests, useColor, writeText, type OutputRequest } from './output.js';
 import { userFacingMessage } from './errors.js';
 import type { LiveProbeFlagValues, ReportingFlags } from './flags.js';
 
