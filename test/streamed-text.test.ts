@@ -96,6 +96,22 @@ describe('streamed text scan', () => {
     }
   });
 
+  it('says the same of a tree with nothing to judge (every rule not applicable) and of a missing path', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'ftps-audit-stream-empty-'));
+    try {
+      for (const paths of [[empty], [path.join(empty, 'missing')]]) {
+        const settings = defaultSettings({ roots: paths.map((p) => path.resolve(p)) });
+        const { report, inventory } = await runScan({ paths, settings });
+        const gated = await applyGates(report, { inline: modelsOf(inventory, 'vsftpd'), useDefaultWaivers: false });
+        const streamed = await runStreamedTextScan(paths, undefined, { settings, maxFileBytes: 5 * 1024 * 1024, failOn: 'high', color: false, showPasses: false }, { jobs: 1 });
+        expect(gated.summary.byStatus['not-applicable']).toBeGreaterThan(100);
+        expect(Buffer.concat(streamed!.text.map((p) => Buffer.from(p))).toString('utf8')).toBe(renderText(gated, { color: false }));
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('a worker thread that cannot start costs time, never results: the main thread judges every batch', async () => {
     // A user pack file that vanishes once the main thread has read it: every worker fails
     // while loading the rules, before judging anything, and the main thread does it all.
@@ -119,7 +135,7 @@ describe('streamed text scan', () => {
   });
 
   it('the CLI prints the same text, exit code and gate notes as with a second output (the canonical path)', () => {
-    for (const extra of [[], ['--show-passes'], ['--color'], ['--pack', 'pci-dss', '--vsftpd-flavor', 'rhel']]) {
+    for (const extra of [[], ['--show-passes'], ['--color'], ['--pack', 'pci-dss', '--vsftpd-flavor', 'rhel'], ['--root', path.join(tree, 'fleet', 'hardened')]]) {
       const canonicalFile = path.join(out, 'canonical.txt');
       const streamedFile = path.join(out, 'streamed.txt');
       const canonical = cli(['--fail-on', 'medium', '--output', `text=${canonicalFile}`, ...extra]);

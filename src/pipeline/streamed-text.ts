@@ -74,7 +74,7 @@ export interface BatchDigest {
 /**
  * Cuts the walk's files (in walk order) into batches of about `size` files, only where no
  * host has files on both sides, so every batch holds whole hosts and the batches in order
- * are the walk in order. A tree whose hosts interleave stays one batch.
+ * are the walk in order. A tree whose hosts interleave stays one batch; no files, one empty batch.
  */
 export function planBatches(files: readonly FoundFile[], roots: readonly string[], size: number): FoundFile[][] {
   const hosts = files.map((f) => hostKeyOf(f.absPath, roots));
@@ -90,7 +90,9 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
       start = i + 1;
     }
   }
-  if (start < files.length) batches.push(files.slice(start));
+  // Always one batch at least: the canonical scan judges even an empty inventory (every rule
+  // then says not-applicable, and the summary counts it).
+  if (start < files.length || batches.length === 0) batches.push(files.slice(start));
   return batches;
 }
 
