@@ -244,8 +244,19 @@ export function usesByCertificate(inv: Inventory): Map<string, string[]> {
 }
 
 /** The first certificate of every cert file an ssl_enable=YES config serves. */
-export function servedCertificates(inv: Inventory): { file: X509File; cert: X509File['certificates'][number]; setup: VsftpdTlsSetup; option: string }[] {
-  const out: { file: X509File; cert: X509File['certificates'][number]; setup: VsftpdTlsSetup; option: string }[] = [];
+type Served = { file: X509File; cert: X509File['certificates'][number]; setup: VsftpdTlsSetup; option: string };
+// Asked by most certificate rules' appliesTo, once per rule: worked out once per inventory
+// (an inventory does not change while it is judged).
+const servedCache = new WeakMap<Inventory, Served[]>();
+
+export function servedCertificates(inv: Inventory): Served[] {
+  let served = servedCache.get(inv);
+  if (!served) servedCache.set(inv, (served = findServed(inv)));
+  return served;
+}
+
+function findServed(inv: Inventory): Served[] {
+  const out: Served[] = [];
   for (const setup of vsftpdTlsSetups(inv)) {
     if (!setup.sslEnabled) continue;
     for (const ref of [setup.rsaCert, setup.dsaCert]) {
