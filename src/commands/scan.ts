@@ -36,7 +36,7 @@ export default class Scan extends Command {
     'expiry-warning-days': Flags.integer({ description: 'Warn when a certificate expires within this many days.', default: 30, min: 0 }),
     'p12-password-env': Flags.string({ description: 'Name of an environment variable holding the PKCS#12 password (never a value on the command line).' }),
     'max-file-size': Flags.integer({ description: 'Skip (and report) files larger than this many bytes.', default: 5 * 1024 * 1024, min: 1 }),
-    jobs: Flags.integer({ description: 'Threads for a text-only scan of a large tree (default: one per core, at most 4; 1 = no worker threads).', min: 1, max: 64 }),
+    jobs: Flags.integer({ description: 'Threads for a text-only scan (default 1; more only help with real spare cores and memory bandwidth).', min: 1, max: 64 }),
     probe: Flags.string({ description: 'Also probe this live server (HOST[:PORT], repeatable) and judge it in the same report, against the scanned config too.', multiple: true }),
     ...probeFlags,
   };

@@ -1,6 +1,6 @@
 /**
  * `scan` with one text output, streamed (see streamed-text.ts): walk, cut into batches of
- * whole hosts, judge them (on several threads for a large tree), print.
+ * whole hosts, judge them (on several threads with --jobs), print.
  */
 import { walk } from '../discover/walk.js';
 import { planRuns } from '../engine/evaluate.js';
@@ -12,7 +12,7 @@ import { finishStreamedText, planBatches, type StreamedText, type StreamSettings
 const BATCH_FILES = 100;
 
 export interface StreamScanOptions {
-  /** Threads in all (--jobs); default: one per core for a large tree, at most 4. */
+  /** Threads in all (--jobs); default 1: the main thread only. */
   jobs?: number;
 }
 
@@ -25,7 +25,7 @@ export async function runStreamedTextScan(paths: string[], packNames: string[] |
   const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
   const walked = walk(paths);
   const batches = planBatches(walked.files, stream.settings.roots, BATCH_FILES);
-  const workers = workerCount(opts.jobs, walked.files.length, batches.length);
+  const workers = workerCount(opts.jobs, batches.length);
   const digests = await digestInParallel(batches, packNames, ruleSet, runs, stream, workers);
   return finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
 }
