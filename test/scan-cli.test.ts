@@ -124,6 +124,14 @@ describe('ftps-audit scan (built CLI)', () => {
     expect(report.artifacts.length).toBeGreaterThan(0);
   });
 
+  it('only missing paths: nothing to scan is a usage error (exit 2), said on stderr', () => {
+    for (const format of ['text', 'json']) {
+      const r = run(['scan', 'no/such/dir', 'nor/this.conf', '--format', format]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('nothing to scan: no such file or directory: no/such/dir, nor/this.conf');
+    }
+  });
+
   it('rules list and rules show browse the catalogue', () => {
     const list = run(['rules', 'list', '--target', 'vsftpd']);
     expect(list.code).toBe(0);

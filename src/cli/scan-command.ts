@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import path from 'node:path';
 import { modelsOf, type ScanSettings } from '../model/inventory.js';
 import type { WaiverReport } from '../model/report.js';
@@ -29,6 +30,13 @@ export interface ScanFlags extends ReportingFlags, LiveProbeFlagValues {
 export async function runScanCommand(paths: string[], flags: ScanFlags, warn: (line: string) => void): Promise<number> {
   try {
     const outputs = outputRequests(flags.format, flags.output);
+    // Nothing at all to read is a usage error (exit 2), not a clean scan; a missing path
+    // beside others is only a located diagnostic and the rest is scanned.
+    const missing = paths.filter((p) => !exists(p));
+    if (paths.length > 0 && missing.length === paths.length) {
+      warn(`ftps-audit: nothing to scan: no such file or directory: ${missing.join(', ')}`);
+      return 2;
+    }
     let p12Password: string | undefined;
     if (flags['p12-password-env']) {
       p12Password = process.env[flags['p12-password-env']];
@@ -124,4 +132,14 @@ async function streamTextScan(paths: string[], flags: ScanFlags, settings: Parti
 function finishStreamed(streamed: { exitCode: 0 | 1; waivers?: WaiverReport }, warn: (line: string) => void): number {
   for (const line of gateNotes({ waivers: streamed.waivers })) warn(line);
   return streamed.exitCode;
+}
+
+/** As the walk sees it: a path is there when lstat finds it (a dangling symlink is). */
+function exists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
