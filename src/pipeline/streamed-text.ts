@@ -121,7 +121,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
     if (!blocking && isBlocking(r, stream.failOn)) blocking = true;
   }
 
-  const style = textStyle({ color: stream.color, showPasses: stream.showPasses });
+  const style = styleOf(stream);
   const kinds = new Map(judged.inventory.artifacts.map((a) => [a.path, a.kind]));
   const keys: string[] = [];
   const texts: string[] = [];
@@ -153,6 +153,14 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
     sections,
     ...(waived ? { waivers: waived.report } : {}),
   };
+}
+
+// One style per scan (its spelt-once lines are then spelt once per scan, not per batch).
+const styles = new WeakMap<StreamSettings, TextStyle>();
+function styleOf(stream: StreamSettings): TextStyle {
+  let style = styles.get(stream);
+  if (!style) styles.set(stream, (style = textStyle({ color: stream.color, showPasses: stream.showPasses })));
+  return style;
 }
 
 // Stands for "some location" where only whether a result has one matters.
@@ -215,7 +223,7 @@ export function finishStreamedText(
   runs: PlannedRun[],
   stream: StreamSettings,
 ): StreamedText | undefined {
-  const style: TextStyle = textStyle({ color: stream.color, showPasses: stream.showPasses });
+  const style: TextStyle = styleOf(stream);
   const rendered = new Map<string, Uint8Array>();
   const loose = new Map<string, Result[]>();
   let summary = summarise([]);
