@@ -239,10 +239,10 @@ export function finishStreamedText(
   for (const d of digests) {
     const { keys, ends, text } = d.fileGroups;
     for (let i = 0; i < keys.length; i++) rendered.set(keys[i]!, text.subarray(i === 0 ? 0 : ends[i - 1], ends[i]));
-    for (const r of groupListed(d.looseResults, style)) {
-      const list = loose.get(r[0]);
-      if (list) list.push(...r[1]);
-      else loose.set(r[0], r[1]);
+    for (const [key, results] of groupListed(d.looseResults, style)) {
+      const list = loose.get(key);
+      if (list) list.push(...results);
+      else loose.set(key, results);
     }
     summary = addSummaries(summary, d.summary);
     d.flagsByRun.forEach((f, i) => (flags[i]! |= f));
