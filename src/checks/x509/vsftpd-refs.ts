@@ -5,6 +5,7 @@ import type { Location } from '../../model/location.js';
 import type { EffectiveValue, VsftpdConfig } from '../../model/vsftpd.js';
 import type { X509File } from '../../model/x509.js';
 import { parseX509 } from '../../parsers/x509/index.js';
+import { locationOf } from '../vsftpd/describe.js';
 import { x509Files } from './common.js';
 
 /**
@@ -99,11 +100,6 @@ function stringValue(e: EffectiveValue | undefined): string | null {
   // Debian and RHEL trim string values; upstream keeps them verbatim (then the open fails).
   const v = e.flavor === 'upstream' ? e.value : e.value.trim();
   return v === '' ? null : v;
-}
-
-function locationOf(config: VsftpdConfig, e: EffectiveValue | undefined): Location {
-  if (e?.source === 'explicit' && e.directive) return { ...e.directive.location };
-  return { file: config.file };
 }
 
 function fileRef(inv: Inventory, config: VsftpdConfig, option: string, value: string, eff: EffectiveValue): VsftpdFileRef {
