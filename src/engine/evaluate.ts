@@ -1,7 +1,7 @@
 import type { Inventory } from '../model/inventory.js';
 import type { ControlRef, Result, Severity, Status } from '../model/result.js';
 import { SEVERITY_RANK } from '../model/result.js';
-import type { Check, CheckOutcome, RuleDefinition } from './types.js';
+import type { Check, CheckContext, CheckOutcome, RuleDefinition } from './types.js';
 import type { Pack } from './packs.js';
 import { fingerprintOf } from './fingerprint.js';
 import { formatMessage } from './messages.js';
@@ -98,6 +98,20 @@ function sharedResult(run: PlannedRun, status: Status, severity: Severity, locat
   return r;
 }
 
+// What a check answers where the caller only counts a located outcome (see CheckContext.brief):
+// one frozen outcome per status, that toResult turns into the run's shared result.
+const SOMEWHERE = Object.freeze({});
+const BRIEF_OUTCOMES = new Map<Status, CheckOutcome>(
+  (Object.keys(STATUS_INDEX) as Status[]).map((status) => [status, Object.freeze({ status, messageId: status, key: '', location: SOMEWHERE })]),
+);
+const briefs = new WeakMap<ResultDetail, CheckContext['brief']>();
+function briefOf(detail: ResultDetail): CheckContext['brief'] {
+  if (detail === FULL_DETAIL) return undefined;
+  let brief = briefs.get(detail);
+  if (!brief) briefs.set(detail, (brief = (status) => (detail.distinct(status, true) ? undefined : BRIEF_OUTCOMES.get(status))));
+  return brief;
+}
+
 function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail = FULL_DETAIL): Result {
   if (!detail.distinct(outcome.status, outcome.location !== undefined)) {
     return sharedResult(run, outcome.status, outcome.severity ?? run.severity, outcome.location !== undefined);
@@ -134,6 +148,7 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail =
  */
 export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
   const results: Result[] = [];
+  const brief = briefOf(detail);
   for (const run of runs) {
     const check = checks.get(run.rule.check);
     if (!check) {
@@ -143,7 +158,7 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
     let outcomes: CheckOutcome[];
     try {
       outcomes = check.appliesTo(inventory)
-        ? check.run({ inventory, params: run.params, rule: run.rule })
+        ? check.run({ inventory, params: run.params, rule: run.rule, brief })
         : [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
       if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
     } catch (err) {

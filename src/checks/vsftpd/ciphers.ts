@@ -1,4 +1,4 @@
-import type { Check, CheckOutcome } from '../../engine/types.js';
+import type { Check, CheckContext, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
 import type { EffectiveValue, VsftpdConfig } from '../../model/vsftpd.js';
 import { expandCipherString, type CipherStringExpansion, type CipherStringFacts } from '../../tls/openssl-cipher-string.js';
@@ -138,7 +138,7 @@ function keyOf(judge: string): string {
   return key;
 }
 
-function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
+function judgeOne(config: VsftpdConfig, p: CipherParams, brief: CheckContext['brief']): CheckOutcome {
   const ssl = config.effective('ssl_enable');
   const ciphersEv = config.effective('ssl_ciphers') as EffectiveValue;
   const key = keyOf(p.judge);
@@ -150,7 +150,8 @@ function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
   const assumptions = assumptionsOf(ciphersEv, e);
   // Built only when a message is worded (most verdicts on a large tree are passes no one reads).
   const data = (): Record<string, string | number | boolean> => ({ ciphers: cipherString, source: describeSource(ciphersEv), flavor: config.flavor, level: e.securityLevel, enabled: e.enabled.length });
-  const verdict = (ok: boolean, extra?: () => Record<string, string | number | boolean>): CheckOutcome => ({
+  const verdict = (ok: boolean, extra?: () => Record<string, string | number | boolean>): CheckOutcome =>
+    brief?.(ok ? 'pass' : 'fail') ?? {
     key,
     location,
     evidence,
@@ -158,7 +159,7 @@ function judgeOne(config: VsftpdConfig, p: CipherParams): CheckOutcome {
     status: ok ? 'pass' : 'fail',
     messageId: ok ? 'pass' : 'fail',
     lazyData: extra ? () => Object.assign(data(), extra()) : data,
-  });
+  };
   if (e.status === 'unknown') {
     return { key, location, evidence, assumptions, status: 'not-evaluated', messageId: 'notEvaluated', data: { ...data(), reason: `ssl_ciphers "${cipherString}" cannot be expanded offline: ${e.reason ?? 'the system crypto policy decides'}` } };
   }
@@ -198,5 +199,5 @@ export const ciphersCheck: Check = {
     },
   },
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
-  run: ({ inventory, params }) => modelsOf(inventory, 'vsftpd').map((c) => judgeOne(c, params as unknown as CipherParams)),
+  run: ({ inventory, params, brief }) => modelsOf(inventory, 'vsftpd').map((c) => judgeOne(c, params as unknown as CipherParams, brief)),
 };

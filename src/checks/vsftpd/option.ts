@@ -1,4 +1,4 @@
-import type { Check, CheckOutcome } from '../../engine/types.js';
+import type { Check, CheckContext, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
 import type { EffectiveValue, VsftpdConfig, VsftpdValue } from '../../model/vsftpd.js';
 import { assumptionOf, describeSource, displayValue, evidenceOf, locationOf, NO_ASSUMPTIONS, toOctal } from './describe.js';
@@ -185,7 +185,7 @@ function allConditions(params: OptionParams): Condition[] {
 }
 
 /** Judges one file against the params. Exported for checks that build on it. */
-export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckOutcome {
+export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?: CheckContext['brief']): CheckOutcome {
   // Runs once per rule per file (hundreds of thousands of times on a large tree): plain
   // loops, nothing kept per file but the outcome (an effective value is one array read, so
   // it is asked again rather than collected), and the words only when a report shows them.
@@ -196,7 +196,7 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
   for (const cond of params.when ?? []) {
     const ev = config.effective(cond.option);
     if (!ev || !holds(cond, ev)) {
-      return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
+      return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
   }
   const expect = params.expect;
@@ -219,6 +219,8 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams): CheckO
     } else if (firstFailed < 0) firstFailed = i;
   }
   const pass = (params.mode ?? 'all') === 'all' ? firstFailed < 0 : firstOk >= 0;
+  const counted = brief?.(pass ? 'pass' : 'fail');
+  if (counted) return counted;
   // The subject of the message: the first failing expectation, or the first one on a pass.
   const at = pass ? firstOk : firstFailed;
   const focusCond = expect[at < 0 ? 0 : at];
@@ -279,5 +281,5 @@ export const optionCheck: Check = {
     },
   },
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
-  run: ({ inventory, params }) => modelsOf(inventory, 'vsftpd').map((config) => judgeOptions(config, params as unknown as OptionParams)),
+  run: ({ inventory, params, brief }) => modelsOf(inventory, 'vsftpd').map((config) => judgeOptions(config, params as unknown as OptionParams, brief)),
 };

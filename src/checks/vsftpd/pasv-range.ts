@@ -44,7 +44,7 @@ export const pasvRangeCheck: Check = {
     properties: { maxWidth: { type: 'integer', minimum: 1 } },
   },
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
-  run: ({ inventory, params }) => {
+  run: ({ inventory, params, brief }) => {
     const { maxWidth } = params as unknown as PasvParams;
     const out: CheckOutcome[] = [];
     for (const config of modelsOf(inventory, 'vsftpd')) {
@@ -58,6 +58,11 @@ export const pasvRangeCheck: Check = {
       const range = effectivePassiveRange(config);
       const width = range.max - range.min + 1;
       const ok = width <= maxWidth && range.notes.length === 0;
+      const counted = brief?.(ok ? 'pass' : 'fail');
+      if (counted) {
+        out.push(counted);
+        continue;
+      }
       const focus = maxEv?.source === 'explicit' ? maxEv : minEv;
       out.push({
         status: ok ? 'pass' : 'fail',

@@ -22,15 +22,16 @@ export const syntaxCheck: Check = {
     properties: { codes: { type: 'array', minItems: 1, items: { type: 'string' } } },
   },
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
-  run: ({ inventory, params }) => {
+  run: ({ inventory, params, brief }) => {
     const { codes } = params as unknown as SyntaxParams;
+    const counted = brief?.('pass');
     const passKey = codes.join(',');
     const out: CheckOutcome[] = [];
     for (const config of modelsOf(inventory, 'vsftpd')) {
       // Most files have no issue at all: no filtered copy for them.
       const issues = config.issues.length === 0 ? config.issues : config.issues.filter((i) => codes.includes(i.code));
       if (issues.length === 0) {
-        out.push({ status: 'pass', messageId: 'pass', key: passKey, location: { file: config.file }, data: { file: config.file, flavor: config.flavor } });
+        out.push(counted ?? { status: 'pass', messageId: 'pass', key: passKey, location: { file: config.file }, data: { file: config.file, flavor: config.flavor } });
         continue;
       }
       for (const issue of issues) {
