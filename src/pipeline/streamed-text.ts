@@ -17,7 +17,8 @@ import type { PlannedRun, ResultDetail } from '../engine/evaluate.js';
 import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summarise } from '../engine/summary.js';
 import { isBlocking, type FailOn } from '../gate/fail-on.js';
 import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
-import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
+import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, writeTextGroup, type TextFrame, type TextStyle } from '../report/text.js';
+import { Utf8Sink } from '../report/utf8-sink.js';
 import { hostKeyOf, isGenericNotApplicable } from './hosts.js';
 import { inventorySections } from './sections.js';
 import { judgeFiles, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
@@ -124,7 +125,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   const style = styleOf(stream);
   const kinds = new Map(judged.inventory.artifacts.map((a) => [a.path, a.kind]));
   const keys: string[] = [];
-  const texts: string[] = [];
+  const ends: number[] = [];
   const looseResults: Result[] = [];
   for (const [key, list] of groupListed(results, style)) {
     if (!kinds.has(key)) {
@@ -132,9 +133,10 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
       continue;
     }
     keys.push(key);
-    texts.push(renderTextGroup(key, list, kinds.get(key), style));
+    writeTextGroup(batchSink, key, list, kinds.get(key), style);
+    ends.push(batchSink.length);
   }
-  const fileGroups = encodeGroups(keys, texts);
+  const fileGroups = { keys, ends, text: batchSink.take() };
 
   const sections: Record<string, unknown[]> = {};
   for (const h of judged.hosts) for (const [name, list] of Object.entries(await inventorySections(h))) (sections[name] ??= []).push(...list);
@@ -179,23 +181,9 @@ function textDetail(stream: StreamSettings): ResultDetail {
   };
 }
 
-// Room to encode one batch's groups in, grown when a batch needs more and reused: a fresh
-// worst-case buffer per batch was most of the scan's off-heap allocation.
-let scratch = Buffer.allocUnsafeSlow(0);
-
-function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
-  // One pass per text into room for the worst case (3 bytes per UTF-16 unit), then one copy
-  // into a buffer of its own (not Buffer's shared pool), so it can be transferred.
-  let room = 0;
-  for (const t of texts) room += t.length * 3;
-  if (scratch.length < room) scratch = Buffer.allocUnsafeSlow(Math.max(room, scratch.length * 2));
-  const ends: number[] = [];
-  let end = 0;
-  for (const t of texts) ends.push((end += scratch.write(t, end)));
-  const text = new Uint8Array(end);
-  text.set(scratch.subarray(0, end));
-  return { keys, ends, text };
-}
+// Where a batch's groups are written, then copied out (into memory of their own, so a worker
+// thread can transfer them) and reused: one growing buffer per thread, not one per batch.
+const batchSink = new Utf8Sink();
 
 function runIndex(runs: PlannedRun[]): Map<Result['controls'], number> {
   // Every result of a run carries that run's own controls array.
