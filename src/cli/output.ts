@@ -60,14 +60,44 @@ export async function emit(reqs: OutputRequest[], report: ScanReport, ctx: Rende
 
 /** Writes a text output made of pieces (a large report is longer than one string can be). */
 export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Array)[]): void {
+  const chunks = coalesce(pieces);
   if (req.file) {
     const fd = openSync(req.file, 'w');
     try {
-      for (const piece of pieces) writeFileSync(fd, piece);
+      for (const chunk of chunks) writeFileSync(fd, chunk);
     } finally {
       closeSync(fd);
     }
-  } else for (const piece of pieces) process.stdout.write(piece);
+  } else for (const chunk of chunks) process.stdout.write(chunk);
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The pieces as chunks of about a megabyte: a streamed report is one piece per file, and one
+ * write per piece was ten thousand system calls for a tree of ten thousand files. Strings
+ * (the header, the tail) stay as they are.
+ */
+function* coalesce(pieces: readonly (string | Uint8Array)[]): Generator<string | Uint8Array> {
+  let run: Uint8Array[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    if (typeof piece === 'string' || piece.length >= CHUNK_BYTES) {
+      if (run.length) yield Buffer.concat(run, size);
+      run = [];
+      size = 0;
+      yield piece;
+      continue;
+    }
+    run.push(piece);
+    size += piece.length;
+    if (size >= CHUNK_BYTES) {
+      yield Buffer.concat(run, size);
+      run = [];
+      size = 0;
+    }
+  }
+  if (run.length) yield Buffer.concat(run, size);
 }
 
 /** Colour only for a TTY, and never when NO_COLOR is set (https://no-color.org). */
