@@ -77,6 +77,12 @@ export interface ResultDetail {
    * has hundreds of thousands of passes a text report only counts.
    */
   distinct(status: Status, located: boolean): boolean;
+  /**
+   * When given, results that are not distinct are not put in the result list at all: they
+   * are counted here instead, as [the run's shared result, how many], for a caller that only
+   * counts them (their order is not kept). A large tree's passes then cost an increment each.
+   */
+  counted?: [Result, number][];
 }
 
 export const FULL_DETAIL: ResultDetail = { worded: () => true, fingerprinted: () => true, distinct: () => true };
@@ -85,10 +91,28 @@ const STATUS_INDEX: Record<Status, number> = { pass: 0, fail: 1, 'not-applicable
 const SEVERITY_INDEX: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 const shared = new WeakMap<PlannedRun, (Result | undefined)[]>();
 
-function sharedResult(run: PlannedRun, status: Status, severity: Severity, located: boolean): Result {
+/** The run's shared results (see ResultDetail.distinct), by status, severity and located-ness. */
+function sharedSlots(run: PlannedRun): (Result | undefined)[] {
   let slots = shared.get(run);
   if (!slots) shared.set(run, (slots = new Array(50)));
-  const i = STATUS_INDEX[status] * 10 + SEVERITY_INDEX[severity] * 2 + (located ? 1 : 0);
+  return slots;
+}
+
+const STATUS_AT = Object.keys(STATUS_INDEX) as Status[];
+const SEVERITY_AT = Object.keys(SEVERITY_INDEX) as Severity[];
+
+function sharedIndex(status: Status, severity: Severity, located: boolean): number {
+  return STATUS_INDEX[status] * 10 + SEVERITY_INDEX[severity] * 2 + (located ? 1 : 0);
+}
+
+function sharedResult(run: PlannedRun, slots: (Result | undefined)[], status: Status, severity: Severity, located: boolean): Result {
+  return sharedResultAt(run, slots, sharedIndex(status, severity, located));
+}
+
+function sharedResultAt(run: PlannedRun, slots: (Result | undefined)[], i: number): Result {
+  const status = STATUS_AT[Math.floor(i / 10)]!;
+  const severity = SEVERITY_AT[Math.floor(i / 2) % 5]!;
+  const located = i % 2 === 1;
   let r = slots[i];
   if (!r) {
     r = { ruleId: run.rule.id, status, severity, message: '', controls: run.controls, fingerprint: '' };
@@ -98,32 +122,50 @@ function sharedResult(run: PlannedRun, status: Status, severity: Severity, locat
   return r;
 }
 
+// A ResultDetail asked once per status and located-ness, not once per result: its answers
+// as bits, by STATUS_INDEX * 2 + located.
+const DISTINCT = 1;
+const WORDED = 2;
+const FINGERPRINTED = 4;
+const detailTables = new WeakMap<ResultDetail, Uint8Array>();
+function detailTable(detail: ResultDetail): Uint8Array {
+  let table = detailTables.get(detail);
+  if (!table) {
+    table = new Uint8Array(10);
+    for (const [status, i] of Object.entries(STATUS_INDEX) as [Status, number][]) {
+      for (const located of [false, true]) {
+        table[i * 2 + (located ? 1 : 0)] =
+          (detail.distinct(status, located) ? DISTINCT : 0) | (detail.worded(status) ? WORDED : 0) | (detail.fingerprinted(status, located) ? FINGERPRINTED : 0);
+      }
+    }
+    detailTables.set(detail, table);
+  }
+  return table;
+}
+
 // What a check answers where the caller only counts a located outcome (see CheckContext.brief):
 // one frozen outcome per status, that toResult turns into the run's shared result.
 const SOMEWHERE = Object.freeze({});
 const BRIEF_OUTCOMES = new Map<Status, CheckOutcome>(
   (Object.keys(STATUS_INDEX) as Status[]).map((status) => [status, Object.freeze({ status, messageId: status, key: '', location: SOMEWHERE })]),
 );
-const briefs = new WeakMap<ResultDetail, CheckContext['brief']>();
-function briefOf(detail: ResultDetail): CheckContext['brief'] {
-  if (detail === FULL_DETAIL) return undefined;
-  let brief = briefs.get(detail);
-  if (!brief) briefs.set(detail, (brief = (status) => (detail.distinct(status, true) ? undefined : BRIEF_OUTCOMES.get(status))));
-  return brief;
-}
+// An outcome a check answered with CheckContext.brief while evaluate counts (see
+// ResultDetail.counted): already tallied, so the engine skips it.
+const COUNTED: CheckOutcome = Object.freeze({ status: 'pass', messageId: 'pass', key: '', location: SOMEWHERE });
 
-function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail = FULL_DETAIL): Result {
-  if (!detail.distinct(outcome.status, outcome.location !== undefined)) {
-    return sharedResult(run, outcome.status, outcome.severity ?? run.severity, outcome.location !== undefined);
-  }
+/** table: detailTable() of the caller's ResultDetail; slots: sharedSlots(run). */
+function toResult(run: PlannedRun, outcome: CheckOutcome, table: Uint8Array, slots: (Result | undefined)[]): Result {
+  const located = outcome.location !== undefined;
+  const wants = table[STATUS_INDEX[outcome.status] * 2 + (located ? 1 : 0)]!;
+  if (!(wants & DISTINCT)) return sharedResult(run, slots, outcome.status, outcome.severity ?? run.severity, located);
   const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
-  const message = !detail.worded(outcome.status)
+  const message = !(wants & WORDED)
     ? ''
     : template
       ? formatMessage(template, outcome.lazyData ? outcome.lazyData() : outcome.data)
       : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
   const severity = outcome.severity ?? run.severity;
-  const fingerprint = detail.fingerprinted(outcome.status, outcome.location !== undefined) ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';
+  const fingerprint = wants & FINGERPRINTED ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';
   const { location, evidence, assumptions } = outcome;
   // The usual shapes as one literal each (same keys, same order as adding them one by one):
   // properties added after a literal go to a separate property array, an extra object per
@@ -148,11 +190,28 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, detail: ResultDetail =
  */
 export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
   const results: Result[] = [];
-  const brief = briefOf(detail);
+  const table = detailTable(detail);
+  // Counts of the current run's shared results, by sharedIndex (see ResultDetail.counted).
+  const tally = detail.counted ? new Uint32Array(50) : undefined;
+  let current: PlannedRun = runs[0]!; // the run whose check is running
+  const counted = (status: Status): boolean => !(table[STATUS_INDEX[status] * 2 + 1]! & DISTINCT);
+  // See CheckContext.brief. While counting, the brief outcome is tallied at once (a located
+  // outcome without a severity of its own: the run's).
+  const brief: CheckContext['brief'] =
+    detail === FULL_DETAIL
+      ? undefined
+      : tally
+        ? (status) => {
+            if (!counted(status)) return undefined;
+            tally[sharedIndex(status, current.severity, true)]++;
+            return COUNTED;
+          }
+        : (status) => (counted(status) ? BRIEF_OUTCOMES.get(status) : undefined);
   for (const run of runs) {
+    current = run;
     const check = checks.get(run.rule.check);
     if (!check) {
-      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }, detail));
+      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }, table, sharedSlots(run)));
       continue;
     }
     let outcomes: CheckOutcome[];
@@ -163,13 +222,29 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
       if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
     } catch (err) {
       const error = err as Error;
+      tally?.fill(0); // what the check counted before it failed is dropped with its outcomes
       results.push({
-        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }, detail),
+        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }, table, sharedSlots(run)),
         message: `Check ${check.name} failed: ${error.message}`,
       });
       continue;
     }
-    for (const outcome of outcomes) results.push(toResult(run, outcome, detail));
+    const slots = sharedSlots(run);
+    if (!tally) {
+      for (const outcome of outcomes) results.push(toResult(run, outcome, table, slots));
+      continue;
+    }
+    for (const outcome of outcomes) {
+      if (outcome === COUNTED) continue;
+      const located = outcome.location !== undefined;
+      if (table[STATUS_INDEX[outcome.status] * 2 + (located ? 1 : 0)]! & DISTINCT) results.push(toResult(run, outcome, table, slots));
+      else tally[sharedIndex(outcome.status, outcome.severity ?? run.severity, located)]++;
+    }
+    for (let i = 0; i < tally.length; i++) {
+      if (tally[i] === 0) continue;
+      detail.counted!.push([sharedResultAt(run, slots, i), tally[i]!]);
+      tally[i] = 0;
+    }
   }
   return results;
 }

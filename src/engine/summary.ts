@@ -81,14 +81,17 @@ export function addSummaries(a: ReportSummary, b: ReportSummary): ReportSummary 
   return { byStatus, failuresBySeverity, waived: a.waived + b.waived };
 }
 
-export function summarise(results: readonly Result[]): ReportSummary {
+/** Counts of the results, and of counted ones: [result, how many] (see ResultDetail.counted). */
+export function summarise(results: readonly Result[], counted: readonly (readonly [Result, number])[] = []): ReportSummary {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let waived = 0;
-  for (const r of results) {
-    byStatus[r.status]++;
-    if (r.waived) waived++;
-    else if (r.status === 'fail') failuresBySeverity[r.severity]++;
-  }
+  const add = (r: Result, n: number): void => {
+    byStatus[r.status] += n;
+    if (r.waived) waived += n;
+    else if (r.status === 'fail') failuresBySeverity[r.severity] += n;
+  };
+  for (const r of results) add(r, 1);
+  for (const [r, n] of counted) add(r, n);
   return { byStatus, failuresBySeverity, waived };
 }

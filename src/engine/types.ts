@@ -65,8 +65,9 @@ export interface CheckContext {
    * A shared, minimal outcome (status and "has a location" only) when the caller will not
    * look at a located outcome of this status one by one (it only counts it), else undefined.
    * A check run over every file of a large tree asks it once it knows the status, and skips
-   * building evidence, location and message values no one reads. Optional: a check that
-   * ignores it is only slower.
+   * building evidence, location and message values no one reads. Ask it exactly once per
+   * outcome, and return what it gives (the engine may count the outcome as it answers).
+   * Optional: a check that ignores it is only slower.
    */
   brief?: (status: Status) => CheckOutcome | undefined;
 }

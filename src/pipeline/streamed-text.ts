@@ -99,7 +99,9 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
 
 /** Judges one batch of whole hosts and keeps only what the text report and its summary need. */
 export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
-  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail: textDetail(stream), artifactHashes: false });
+  const detail = textDetail(stream);
+  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail, artifactHashes: false });
+  const counted = detail.counted!;
   const runOf = runIndex(runs);
   const located: Result[] = [];
   const generics: Generic[] = [];
@@ -115,7 +117,9 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   const flagsByRun = new Array<number>(runs.length).fill(0);
   const judgedRules = new Set<string>();
   let blocking = false;
-  for (const r of results) {
+  // Counted results (passes and located not-applicable ones, see textDetail) weigh the same
+  // however many there are: each shared result is looked at once.
+  for (const r of [...results, ...counted.map(([shared]) => shared)]) {
     const run = runOf.get(r.controls);
     if (run !== undefined) flagsByRun[run]! |= statusFlagsOf(r);
     judgedRules.add(r.ruleId);
@@ -147,7 +151,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
     unrecognised: judged.unrecognised,
     fileGroups,
     looseResults,
-    summary: summarise(results),
+    summary: summarise(results, counted),
     flagsByRun,
     judgedRules: [...judgedRules],
     generics,
@@ -174,6 +178,8 @@ const SOMEWHERE = Object.freeze({});
  */
 function textDetail(stream: StreamSettings): ResultDetail {
   return {
+    // Everything not distinct is only counted.
+    counted: [],
     worded: (status) => isListedStatus(status, stream.showPasses),
     fingerprinted: (status, located) => isGenericNotApplicable({ status, location: located ? SOMEWHERE : undefined }),
     // Only listed results and generic not-applicable ones are looked at one by one.

@@ -24,14 +24,13 @@ export const syntaxCheck: Check = {
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
   run: ({ inventory, params, brief }) => {
     const { codes } = params as unknown as SyntaxParams;
-    const counted = brief?.('pass');
     const passKey = codes.join(',');
     const out: CheckOutcome[] = [];
     for (const config of modelsOf(inventory, 'vsftpd')) {
       // Most files have no issue at all: no filtered copy for them.
       const issues = config.issues.length === 0 ? config.issues : config.issues.filter((i) => codes.includes(i.code));
       if (issues.length === 0) {
-        out.push(counted ?? { status: 'pass', messageId: 'pass', key: passKey, location: { file: config.file }, data: { file: config.file, flavor: config.flavor } });
+        out.push(brief?.('pass') ?? { status: 'pass', messageId: 'pass', key: passKey, location: { file: config.file }, data: { file: config.file, flavor: config.flavor } });
         continue;
       }
       for (const issue of issues) {

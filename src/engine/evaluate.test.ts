@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Inventory } from '../model/inventory.js';
+import type { Result, Status } from '../model/result.js';
+import { parseVsftpdConf } from '../parsers/vsftpd/index.js';
+import { defaultSettings, loadRuleSet } from '../pipeline/scan.js';
+import { evaluate, FULL_DETAIL, planRuns, type ResultDetail } from './evaluate.js';
+import { summarise } from './summary.js';
+import type { Check } from './types.js';
+
+const configs = ['insecure', 'hardened', 'debian-stock'].map((s) => parseVsftpdConf(readFileSync(`samples/${s}/etc/vsftpd.conf`, 'utf8'), `samples/${s}/etc/vsftpd.conf`, 'debian'));
+const inventory: Inventory = { settings: defaultSettings(), artifacts: [], models: { vsftpd: configs }, diagnostics: [] };
+
+/** Only failures get objects of their own; everything else is counted (as the streamed text scan does). */
+function countingDetail(): ResultDetail {
+  const listed = (s: Status) => s === 'fail' || s === 'not-evaluated' || s === 'error';
+  return { worded: listed, fingerprinted: () => false, distinct: (s) => listed(s), counted: [] };
+}
+
+describe('evaluate with counted results', () => {
+  it('counts what it does not list: the same totals and listed results as the full evaluation', async () => {
+    const ruleSet = await loadRuleSet();
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+    const full = evaluate(inventory, runs, ruleSet.checks, FULL_DETAIL);
+    const detail = countingDetail();
+    const listed = evaluate(inventory, runs, ruleSet.checks, detail);
+    expect(summarise(listed, detail.counted)).toEqual(summarise(full));
+    const key = (r: Result) => `${r.ruleId} ${r.status} ${r.location?.file}:${r.location?.line} ${r.message}`;
+    expect(listed.map(key)).toEqual(full.filter((r) => r.status === 'fail' || r.status === 'not-evaluated' || r.status === 'error').map(key));
+    // Passes were counted, not listed, and each counted entry is a run's shared result.
+    expect(listed.some((r) => r.status === 'pass')).toBe(false);
+    expect(detail.counted!.every(([r, n]) => Object.isFrozen(r) && n > 0)).toBe(true);
+  });
+
+  it('drops what a check counted before it threw, and records the error', async () => {
+    const ruleSet = await loadRuleSet();
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 1);
+    const failing: Check = {
+      name: 'vsftpd.option',
+      target: 'vsftpd',
+      description: 'counts two passes, then fails',
+      appliesTo: () => true,
+      run: ({ brief }) => {
+        brief?.('pass');
+        brief?.('pass');
+        throw new Error('boom');
+      },
+    };
+    const detail = countingDetail();
+    const results = evaluate(inventory, runs, new Map([['vsftpd.option', failing]]), detail);
+    expect(detail.counted).toEqual([]);
+    expect(results.map((r) => [r.status, r.message])).toEqual([['error', 'Check vsftpd.option failed: boom']]);
+  });
+});
