@@ -85,8 +85,10 @@ function patternOf(c: Condition, p: Prepared): RegExp {
 }
 
 export function holds(c: Condition, ev: EffectiveValue): boolean {
-  const v: VsftpdValue = ev.value;
-  const p = prepare(c, ev);
+  return holdsPrepared(c, prepare(c, ev), ev.value);
+}
+
+function holdsPrepared(c: Condition, p: Prepared, v: VsftpdValue): boolean {
   const want = p.want;
   switch (c.op) {
     case 'eq':
@@ -167,35 +169,54 @@ function expectationWords(c: Condition, ev: EffectiveValue): string {
   }
 }
 
-// The subject key of a parameter set ("opt1,opt2"): the same params object is judged
-// against every file of a tree, so join its option names once.
-const keyOfParams = new WeakMap<OptionParams, string>();
-function paramsKey(params: OptionParams): string {
-  let key = keyOfParams.get(params);
-  if (key === undefined) keyOfParams.set(params, (key = params.expect.map((c) => c.option).join(',')));
-  return key;
+/**
+ * A parameter set as judged: the same params object is judged against every file of a tree,
+ * so its key ("opt1,opt2"), its conditions in order and each condition's prepared value
+ * (by option type, see prepare) are worked out once, not once per file.
+ */
+interface CompiledCondition {
+  cond: Condition;
+  /** prepare(cond, ev) for the last option type met (an option's type is the same in every file). */
+  type?: EffectiveValue['type'];
+  prepared?: Prepared;
+}
+interface CompiledParams {
+  key: string;
+  when: CompiledCondition[];
+  expect: CompiledCondition[];
+  all: boolean;
+}
+const compiledParams = new WeakMap<OptionParams, CompiledParams>();
+function compile(params: OptionParams): CompiledParams {
+  let c = compiledParams.get(params);
+  if (!c) {
+    const conditions = (list: Condition[] | undefined): CompiledCondition[] => (list ?? []).map((cond) => ({ cond }));
+    c = { key: params.expect.map((x) => x.option).join(','), when: conditions(params.when), expect: conditions(params.expect), all: (params.mode ?? 'all') === 'all' };
+    compiledParams.set(params, c);
+  }
+  return c;
 }
 
-// Preconditions then expectations, one array per parameter set.
-const conditionsOf = new WeakMap<OptionParams, Condition[]>();
-function allConditions(params: OptionParams): Condition[] {
-  let list = conditionsOf.get(params);
-  if (!list) conditionsOf.set(params, (list = [...(params.when ?? []), ...params.expect]));
-  return list;
+function holdsCompiled(c: CompiledCondition, ev: EffectiveValue): boolean {
+  if (c.type !== ev.type) {
+    c.prepared = prepare(c.cond, ev);
+    c.type = ev.type;
+  }
+  return holdsPrepared(c.cond, c.prepared!, ev.value);
 }
 
 /** Judges one file against the params. Exported for checks that build on it. */
-export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?: CheckContext['brief']): CheckOutcome {
+export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?: CheckContext['brief'], compiled: CompiledParams = compile(params)): CheckOutcome {
   // Runs once per rule per file (hundreds of thousands of times on a large tree): plain
   // loops, nothing kept per file but the outcome (an effective value is one array read, so
   // it is asked again rather than collected), and the words only when a report shows them.
-  const key = paramsKey(params);
+  const key = compiled.key;
   if (params.flavors && !params.flavors.includes(config.flavor)) {
     return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }
-  for (const cond of params.when ?? []) {
-    const ev = config.effective(cond.option);
-    if (!ev || !holds(cond, ev)) {
+  for (const c of compiled.when) {
+    const ev = config.effective(c.cond.option);
+    if (!ev || !holdsCompiled(c, ev)) {
       return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
   }
@@ -214,11 +235,11 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
         data: { reason: `${cond.option} is not an option of the vsftpd ${config.flavor} build`, flavor: config.flavor, file: config.file, option: cond.option },
       };
     }
-    if (holds(cond, ev)) {
+    if (holdsCompiled(compiled.expect[i]!, ev)) {
       if (firstOk < 0) firstOk = i;
     } else if (firstFailed < 0) firstFailed = i;
   }
-  const pass = (params.mode ?? 'all') === 'all' ? firstFailed < 0 : firstOk >= 0;
+  const pass = compiled.all ? firstFailed < 0 : firstOk >= 0;
   const counted = brief?.(pass ? 'pass' : 'fail');
   if (counted) return counted;
   // The subject of the message: the first failing expectation, or the first one on a pass.
@@ -233,9 +254,11 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
     evidence = evidences.join('\n');
   }
   let assumptions: string[] | undefined;
-  for (const cond of allConditions(params)) {
-    const ev = config.effective(cond.option)!;
-    if (ev.source === 'default') (assumptions ??= []).push(assumptionOf(ev));
+  for (const list of [compiled.when, compiled.expect]) {
+    for (const c of list) {
+      const ev = config.effective(c.cond.option)!;
+      if (ev.source === 'default') (assumptions ??= []).push(assumptionOf(ev));
+    }
   }
   return {
     status: pass ? 'pass' : 'fail',
@@ -281,5 +304,8 @@ export const optionCheck: Check = {
     },
   },
   appliesTo: (inv) => modelsOf(inv, 'vsftpd').length > 0,
-  run: ({ inventory, params, brief }) => modelsOf(inventory, 'vsftpd').map((config) => judgeOptions(config, params as unknown as OptionParams, brief)),
+  run: ({ inventory, params, brief }) => {
+    const compiled = compile(params as unknown as OptionParams);
+    return modelsOf(inventory, 'vsftpd').map((config) => judgeOptions(config, params as unknown as OptionParams, brief, compiled));
+  },
 };
