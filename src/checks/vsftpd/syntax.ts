@@ -1,6 +1,21 @@
 import type { Check, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
-import type { VsftpdSyntaxCode } from '../../model/vsftpd.js';
+import type { VsftpdConfig, VsftpdSyntaxCode } from '../../model/vsftpd.js';
+
+/** The directive on a line: directives are in file order, one per line (binary search). */
+function directiveOnLine(directives: VsftpdConfig['directives'], line: number | undefined): VsftpdConfig['directives'][number] | undefined {
+  if (line === undefined) return undefined;
+  let lo = 0;
+  let hi = directives.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = directives[mid]!.location.line!;
+    if (at === line) return directives[mid];
+    if (at < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
 
 interface SyntaxParams {
   codes: VsftpdSyntaxCode[];
@@ -35,7 +50,7 @@ export const syntaxCheck: Check = {
       }
       for (const issue of issues) {
         const line = issue.location.line;
-        const directive = config.directives.find((d) => d.location.line === line);
+        const directive = directiveOnLine(config.directives, line);
         out.push({
           status: 'fail',
           messageId: 'fail',
