@@ -124,7 +124,21 @@ function configDir(inv: Inventory, config: VsftpdConfig): string | undefined {
   return artifact ? path.dirname(artifact.absPath) : undefined;
 }
 
+// An absolute path resolves the same for every config of an inventory (only a relative one
+// depends on the config's directory), and a fleet's configs name the same few certificate
+// paths: each is resolved once per inventory.
+const absoluteResolutions = new WeakMap<Inventory, Map<string, Resolution>>();
+
 export function resolve(inv: Inventory, config: VsftpdConfig, value: string): Resolution {
+  if (!path.isAbsolute(value)) return resolveFrom(inv, config, value);
+  let known = absoluteResolutions.get(inv);
+  if (!known) absoluteResolutions.set(inv, (known = new Map()));
+  let resolution = known.get(value);
+  if (!resolution) known.set(value, (resolution = resolveFrom(inv, config, value)));
+  return resolution;
+}
+
+function resolveFrom(inv: Inventory, config: VsftpdConfig, value: string): Resolution {
   const { rootDir, roots } = inv.settings;
   const candidates: string[] = [];
   if (path.isAbsolute(value)) {
