@@ -89,22 +89,23 @@ function labelOf(r: Result, style: TextStyle): string {
  * file (a large tree repeats them tens of thousands of times, and they are most of its report).
  */
 function failTail(r: Result, style: TextStyle): Uint8Array {
-  const build = (): Uint8Array => {
-    const out: string[] = [];
-    if (r.remediation) {
-      out.push(indent(r.remediation.text, '      fix: '));
-      if (r.remediation.fix) out.push(style.c.green(indent(r.remediation.fix, '        ')));
-    }
-    const controls = controlsText(r.controls);
-    if (controls) out.push(style.c.gray(`      controls: ${controls}`));
-    return encodeUtf8(out.length ? out.join('\n') + '\n' : '');
-  };
-  if (!r.remediation) return build();
+  if (!r.remediation) return spellFailTail(r, style);
   let byControls = style.failTails.get(r.remediation);
   if (!byControls) style.failTails.set(r.remediation, (byControls = new WeakMap()));
   let bytes = byControls.get(r.controls);
-  if (bytes === undefined) byControls.set(r.controls, (bytes = build()));
+  if (bytes === undefined) byControls.set(r.controls, (bytes = spellFailTail(r, style)));
   return bytes;
+}
+
+function spellFailTail(r: Result, style: TextStyle): Uint8Array {
+  const out: string[] = [];
+  if (r.remediation) {
+    out.push(indent(r.remediation.text, '      fix: '));
+    if (r.remediation.fix) out.push(style.c.green(indent(r.remediation.fix, '        ')));
+  }
+  const controls = controlsText(r.controls);
+  if (controls) out.push(style.c.gray(`      controls: ${controls}`));
+  return encodeUtf8(out.length ? out.join('\n') + '\n' : '');
 }
 
 /** Whether results of a status are listed (passes only with showPasses; not-applicable never). */
