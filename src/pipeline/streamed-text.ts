@@ -17,7 +17,7 @@ import type { PlannedRun, ResultDetail } from '../engine/evaluate.js';
 import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summarise } from '../engine/summary.js';
 import { isBlocking, type FailOn } from '../gate/fail-on.js';
 import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
-import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, writeTextGroup, type TextFrame, type TextStyle } from '../report/text.js';
+import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
 import { Utf8Sink } from '../report/utf8-sink.js';
 import { hostKeyOf, isGenericNotApplicable } from './hosts.js';
 import { inventorySections } from './sections.js';
@@ -137,7 +137,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
       continue;
     }
     keys.push(key);
-    writeTextGroup(batchSink, key, list, kinds.get(key), style);
+    batchSink.text(renderTextGroup(key, list, kinds.get(key), style));
     ends.push(batchSink.length);
   }
   const fileGroups = { keys, ends, text: batchSink.take() };

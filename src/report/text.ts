@@ -3,7 +3,6 @@ import type { ScanReport } from '../model/report.js';
 import type { Result, Severity } from '../model/result.js';
 import { SEVERITIES, SEVERITY_RANK } from '../model/result.js';
 import { formatLocation } from '../model/location.js';
-import { encodeUtf8, Utf8Sink } from './utf8-sink.js';
 
 export interface TextOptions {
   color: boolean;
@@ -62,8 +61,8 @@ export interface TextStyle {
   sev: Record<Severity, (s: string) => string>;
   color: boolean;
   showPasses: boolean;
-  /** Lines that are the same for every failure of one rule run (fix, controls), by remediation and controls, encoded. */
-  failTails: WeakMap<object, WeakMap<object, Uint8Array>>;
+  /** Lines that are the same for every failure of one rule run (fix, controls), by remediation and controls. */
+  failTails: WeakMap<object, WeakMap<object, string>>;
   /** Status (or, for failures, severity) labels, painted. */
   labels: Map<string, string>;
 }
@@ -84,20 +83,20 @@ function labelOf(r: Result, style: TextStyle): string {
 }
 
 /**
- * The fix and controls lines of a failure, encoded, each ending in a newline: one rule
- * run's failures all share them, so they are spelt and encoded once per run, not once per
- * file (a large tree repeats them tens of thousands of times, and they are most of its report).
+ * The fix and controls lines of a failure: one rule run's failures all share them, so they
+ * are spelt once per run, not once per file (a large tree repeats them tens of thousands
+ * of times).
  */
-function failTail(r: Result, style: TextStyle): Uint8Array {
+function failTail(r: Result, style: TextStyle): string {
   if (!r.remediation) return spellFailTail(r, style);
   let byControls = style.failTails.get(r.remediation);
   if (!byControls) style.failTails.set(r.remediation, (byControls = new WeakMap()));
-  let bytes = byControls.get(r.controls);
-  if (bytes === undefined) byControls.set(r.controls, (bytes = spellFailTail(r, style)));
-  return bytes;
+  let text = byControls.get(r.controls);
+  if (text === undefined) byControls.set(r.controls, (text = spellFailTail(r, style)));
+  return text;
 }
 
-function spellFailTail(r: Result, style: TextStyle): Uint8Array {
+function spellFailTail(r: Result, style: TextStyle): string {
   const out: string[] = [];
   if (r.remediation) {
     out.push(indent(r.remediation.text, '      fix: '));
@@ -105,7 +104,7 @@ function spellFailTail(r: Result, style: TextStyle): Uint8Array {
   }
   const controls = controlsText(r.controls);
   if (controls) out.push(style.c.gray(`      controls: ${controls}`));
-  return encodeUtf8(out.length ? out.join('\n') + '\n' : '');
+  return out.join('\n');
 }
 
 /** Whether results of a status are listed (passes only with showPasses; not-applicable never). */
@@ -151,54 +150,34 @@ export function renderTextHeader(frame: TextFrame, style: TextStyle): string {
   return style.c.bold(`ftps-audit ${frame.tool.version}`) + ` — ${frame.invocation.command} of ${frame.artifactCount} artifact(s); vsftpd build assumed: ${frame.invocation.flavor}; packs: ${packs}\n\n`;
 }
 
-/**
- * Writes text indented by prefix (every line), painted as a whole (chalk re-opens its style
- * after each newline). Without colour, straight into the sink, no concatenated copy.
- */
-function writeIndented(sink: Utf8Sink, text: string, prefix: string, style: TextStyle, paint?: (s: string) => string): void {
-  if (paint && style.color) sink.text(paint(indent(text, prefix)));
-  else if (!text.includes('\n')) {
-    sink.text(prefix);
-    sink.text(text);
-  } else sink.text(indent(text, prefix));
-  sink.text('\n');
-}
-
-/**
- * Writes one group into sink as UTF-8: its heading, then its results worst first, each with
- * evidence and fix, then a blank line. Sorts `list`. The streamed scan writes every file's
- * group this way; renderTextGroup is the same as a string.
- */
-export function writeTextGroup(sink: Utf8Sink, key: string, list: Result[], kind: string | undefined, style: TextStyle): void {
+/** One group: its heading, then its results worst first, each with evidence and fix. Sorts `list`. */
+export function renderTextGroup(key: string, list: Result[], kind: string | undefined, style: TextStyle): string {
   const { c } = style;
-  sink.text(c.underline(key) + (kind !== undefined ? c.gray(` (${kind})`) : '') + '\n');
+  const out: string[] = [];
+  out.push(c.underline(key) + (kind !== undefined ? c.gray(` (${kind})`) : ''));
   for (const r of list.sort(sortResults)) {
     const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
     const label = labelOf(r, style);
     const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
     const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
-    sink.text(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}\n`);
-    writeIndented(sink, r.message, '      ', style);
+    out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
+    out.push(indent(r.message, '      '));
     if (r.status === 'fail' || r.status === 'not-evaluated') {
-      if (r.evidence) writeIndented(sink, r.evidence, '      > ', style, c.gray);
-      if (r.assumptions?.length) writeIndented(sink, r.assumptions.join('\n'), '      assumes: ', style, c.gray);
-      if (r.status === 'fail') sink.bytes(failTail(r, style));
-      else {
+      if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
+      if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
+      if (r.status === 'fail') {
+        const tail = failTail(r, style);
+        if (tail) out.push(tail);
+      } else {
         const controls = controlsText(r.controls);
-        if (controls) sink.text(c.gray(`      controls: ${controls}`) + '\n');
+        if (controls) out.push(c.gray(`      controls: ${controls}`));
       }
     }
   }
-  sink.text('\n');
-}
-
-// The sink renderTextGroup writes into and empties again.
-const groupSink = new Utf8Sink();
-
-/** One group as a string (see writeTextGroup). Sorts `list`. */
-export function renderTextGroup(key: string, list: Result[], kind: string | undefined, style: TextStyle): string {
-  writeTextGroup(groupSink, key, list, kind, style);
-  return groupSink.takeString();
+  // Two empty lines joined give the blank line and the final newline, in one flat string
+  // (join + '\n' would be a concatenation the encoder copies flat again).
+  out.push('', '');
+  return out.join('\n');
 }
 
 /** After the groups: diagnostics, the inventory sections, and the summary. */
