@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { SEVERITIES } from '../model/result.js';
 import { VSFTPD_FLAVORS } from '../model/vsftpd.js';
 

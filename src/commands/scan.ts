@@ -1,4 +1,6 @@
-import { Args, Command, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import { baselineFlag, colorFlag, failOnFlag, flavorFlag, formatFlag, liveProbeFlags, outputFlag, packFlag, sarifCategoryFlag, showPassesFlag, waiversFlag } from '../cli/flags.js';
 
 // The live-probe flags scan shares with `probe`; --hostname and --ca-file are scan's own

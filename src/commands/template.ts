@@ -1,4 +1,6 @@
-import { Args, Command, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 
 export default class Template extends Command {
   static override summary = 'Write a hardened FTPS configuration set: vsftpd, firewall, fail2ban, pam_faillock.';

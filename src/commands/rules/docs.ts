@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core';
+import { Command } from '@oclif/core/command';
 
 export default class RulesDocs extends Command {
   static override summary = 'Print the rules reference (Markdown) generated from the catalogue and the built-in packs.';

@@ -1,4 +1,5 @@
-import { Args, Command } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
 
 export default class RulesShow extends Command {
   static override summary = 'Show one rule: rationale, check and parameters, remediation, references and the pack controls that use it.';
