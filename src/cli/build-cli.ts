@@ -7,13 +7,16 @@
 // only what it uses. Paths stay valid: dist/bundle/ is two levels below the package root
 // like dist/<dir>/, so code that finds rules/, schemas/ and templates/ through
 // `new URL('../../…', import.meta.url)` finds them from the bundle too.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Plugin } from '@oclif/core/config';
 import { rolldown } from 'rolldown';
 import { PACKAGE_ROOT } from '../engine/paths.js';
 
 const DIST = path.join(PACKAGE_ROOT, 'dist');
 const BUNDLE_DIR = path.join(DIST, 'bundle');
+/** Where oclif looks for a CLI's manifest: the package root, nowhere else. */
+const MANIFEST = path.join(PACKAGE_ROOT, 'oclif.manifest.json');
 
 /**
  * Packages left to Node to load at run time: the ones only some commands need and that are
@@ -27,6 +30,8 @@ function isExternal(id: string): boolean {
   return EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`));
 }
 
+// A build that fails half way must not leave an old manifest beside a new bundle.
+rmSync(MANIFEST, { force: true });
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
 const bundle = await rolldown({
   // main: what bin/run.js imports (oclif's execute); commands: oclif's explicit command list.
@@ -37,4 +42,13 @@ const bundle = await rolldown({
 });
 await bundle.write({ dir: BUNDLE_DIR, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
 await bundle.close();
-process.stdout.write(`CLI bundled into ${path.relative(PACKAGE_ROOT, BUNDLE_DIR)}/\n`);
+
+// The manifest: every command's id, flags and help text, so that oclif does not load and
+// describe every command on each start, only to print --version or to run one of them.
+// It is what oclif computes itself when there is none (the same Plugin code, told to ignore
+// any manifest), from the bundle just built; test/cli-bundle.test.ts checks that it still is.
+// Built, never committed (.gitignore): it cannot go stale against the commands.
+const plugin = new Plugin({ root: PACKAGE_ROOT, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
+await plugin.load();
+writeFileSync(MANIFEST, JSON.stringify(plugin.manifest));
+process.stdout.write(`CLI bundled into ${path.relative(PACKAGE_ROOT, BUNDLE_DIR)}/; oclif manifest of ${plugin.commandIDs.length} commands written\n`);
