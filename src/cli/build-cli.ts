@@ -2,11 +2,10 @@
 // command loads) into a few files under dist/bundle/, which bin/run.js starts from.
 //
 // Why: every start of the CLI used to resolve, read and compile ~340 small modules (oclif
-// and its dependencies, and ours): most of its fixed cost (issue #3). The bundle is split
-// only where the code already loads lazily (`await import(...)`), so a command still loads
-// only what it uses. Paths stay valid: dist/bundle/ is two levels below the package root
-// like dist/<dir>/, so code that finds rules/, schemas/ and templates/ through
-// `new URL('../../…', import.meta.url)` finds them from the bundle too.
+// and its dependencies, and ours): most of its fixed cost (issue #3). Paths stay valid:
+// dist/bundle/ is two levels below the package root like dist/<dir>/, so code that finds
+// rules/, schemas/ and templates/ through `new URL('../../…', import.meta.url)` finds them
+// from the bundle too.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Plugin } from '@oclif/core/config';
@@ -15,6 +14,7 @@ import { PACKAGE_ROOT } from '../engine/paths.js';
 
 const DIST = path.join(PACKAGE_ROOT, 'dist');
 const BUNDLE_DIR = path.join(DIST, 'bundle');
+const WORKER_DIR = path.join(DIST, 'bundle-worker');
 /** Where oclif looks for a CLI's manifest: the package root, nowhere else. */
 const MANIFEST = path.join(PACKAGE_ROOT, 'oclif.manifest.json');
 
@@ -30,18 +30,24 @@ function isExternal(id: string): boolean {
   return EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`));
 }
 
+/**
+ * Bundles the entries into dir, afresh. Split only where the code already loads lazily
+ * (`await import(...)`), so a command still loads only what it uses.
+ */
+async function bundleInto(dir: string, input: Record<string, string>): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  const bundle = await rolldown({ input, platform: 'node', external: isExternal, logLevel: 'warn' });
+  await bundle.write({ dir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+  await bundle.close();
+}
+
 // A build that fails half way must not leave an old manifest beside a new bundle.
 rmSync(MANIFEST, { force: true });
-rmSync(BUNDLE_DIR, { recursive: true, force: true });
-const bundle = await rolldown({
-  // main: what bin/run.js imports (oclif's execute); commands: oclif's explicit command list.
-  input: { main: path.join(DIST, 'cli', 'main.js'), commands: path.join(DIST, 'cli', 'commands.js') },
-  platform: 'node',
-  external: isExternal,
-  logLevel: 'warn',
-});
-await bundle.write({ dir: BUNDLE_DIR, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
-await bundle.close();
+// main: what bin/run.js imports (oclif's execute); commands: oclif's explicit command list.
+await bundleInto(BUNDLE_DIR, { main: path.join(DIST, 'cli', 'main.js'), commands: path.join(DIST, 'cli', 'commands.js') });
+// The thread `scan --jobs N` starts (src/pipeline/batch-workers.ts), on its own: as one
+// more entry above it would cut the CLI's chunks finer, and every start would load more files.
+await bundleInto(WORKER_DIR, { 'batch-worker': path.join(DIST, 'pipeline', 'batch-worker.js') });
 
 // The manifest: every command's id, flags and help text, so that oclif does not load and
 // describe every command on each start, only to print --version or to run one of them.
@@ -51,4 +57,4 @@ await bundle.close();
 const plugin = new Plugin({ root: PACKAGE_ROOT, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
 await plugin.load();
 writeFileSync(MANIFEST, JSON.stringify(plugin.manifest));
-process.stdout.write(`CLI bundled into ${path.relative(PACKAGE_ROOT, BUNDLE_DIR)}/; oclif manifest of ${plugin.commandIDs.length} commands written\n`);
+process.stdout.write(`CLI bundled into ${path.relative(PACKAGE_ROOT, BUNDLE_DIR)}/ (scan worker: ${path.relative(PACKAGE_ROOT, WORKER_DIR)}/); oclif manifest of ${plugin.commandIDs.length} commands written\n`);
