@@ -16,8 +16,12 @@ import type { ScanSettings } from '../model/inventory.js';
 import type { RuleSet } from './scan.js';
 import { digestBatch, type BatchDigest, type StreamSettings } from './streamed-text.js';
 
-/** The built worker script (workers run JavaScript, so tests of src/ use it from dist/). */
-const WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'dist', 'pipeline', 'batch-worker.js');
+/**
+ * The built worker script, bundled like the CLI (dist/bundle-worker, see src/cli/build-cli.ts)
+ * so a worker starts by loading a few files, not every module of the pipeline. Workers run
+ * JavaScript, so tests of src/ use it from dist/ too.
+ */
+const WORKER_SCRIPT = path.join(PACKAGE_ROOT, 'dist', 'bundle-worker', 'batch-worker.js');
 
 /** What a worker is started with (structured-cloned: plain data, dates as numbers). */
 export interface WorkerInput {
