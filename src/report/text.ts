@@ -10,6 +10,24 @@ export interface TextOptions {
   showPasses?: boolean;
 }
 
+/** The styles the report uses: chalk's when colouring. */
+interface Paints {
+  bold(s: string): string;
+  underline(s: string): string;
+  gray(s: string): string;
+  green(s: string): string;
+  magenta(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+// Without colour every style is the text as it is (what chalk at level 0 returns), without
+// going through chalk's builders once per line of a large report.
+const same = (s: string): string => s;
+const PLAIN: Paints = { bold: same, underline: same, gray: same, green: same, magenta: same, red: same, yellow: same, cyan: same };
+const PLAIN_SEVERITIES: Record<Severity, (s: string) => string> = { critical: same, high: same, medium: same, low: same, info: same };
+
 function paint(c: ChalkInstance): Record<Severity, (s: string) => string> {
   return {
     critical: (s) => c.bgRed.white.bold(s),
@@ -57,7 +75,7 @@ export type TextFrame = Pick<ScanReport, 'tool' | 'invocation' | 'packs' | 'diag
 
 /** Colours (or none) and what to list: shared by every piece of one text report. */
 export interface TextStyle {
-  c: ChalkInstance;
+  c: Paints;
   sev: Record<Severity, (s: string) => string>;
   color: boolean;
   showPasses: boolean;
@@ -68,8 +86,8 @@ export interface TextStyle {
 }
 
 export function textStyle(opts: TextOptions): TextStyle {
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
-  return { c, sev: paint(c), color: opts.color, showPasses: Boolean(opts.showPasses), failTails: new WeakMap(), labels: new Map() };
+  const chalk = opts.color ? new Chalk({ level: 1 }) : undefined;
+  return { c: chalk ?? PLAIN, sev: chalk ? paint(chalk) : PLAIN_SEVERITIES, color: opts.color, showPasses: Boolean(opts.showPasses), failTails: new WeakMap(), labels: new Map() };
 }
 
 function labelOf(r: Result, style: TextStyle): string {
