@@ -15,7 +15,9 @@ function compile(template: string): Compiled {
     out[0] = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
       const name = parts[i];
-      out[i] = data && name in data ? String(data[name]) : `{{${name}}}`;
+      // One keyed read in the usual case; `in` only for a missing or undefined value.
+      const value = data?.[name];
+      out[i] = value !== undefined ? String(value) : data && name in data ? 'undefined' : `{{${name}}}`;
       out[i + 1] = parts[i + 1];
     }
     return out.join('');
