@@ -18,7 +18,6 @@ import { addSummaries, NOT_APPLICABLE_FLAGS, packsFromFlags, statusFlagsOf, summ
 import { isBlocking, type FailOn } from '../gate/fail-on.js';
 import { mergeWaiverReport, waiveInline } from '../gate/waivers.js';
 import { compareGroupKeys, groupListed, isListedStatus, renderTextGroup, renderTextHeader, renderTextTail, textStyle, type TextFrame, type TextStyle } from '../report/text.js';
-import { Utf8Sink } from '../report/utf8-sink.js';
 import { hostKeyOf, isGenericNotApplicable } from './hosts.js';
 import { inventorySections } from './sections.js';
 import { judgeFiles, toolInfo, unrecognisedDiagnostic, type RuleSet } from './scan.js';
@@ -129,7 +128,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   const style = styleOf(stream);
   const kinds = new Map(judged.inventory.artifacts.map((a) => [a.path, a.kind]));
   const keys: string[] = [];
-  const ends: number[] = [];
+  const texts: string[] = [];
   const looseResults: Result[] = [];
   for (const [key, list] of groupListed(results, style)) {
     if (!kinds.has(key)) {
@@ -137,10 +136,9 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
       continue;
     }
     keys.push(key);
-    batchSink.text(renderTextGroup(key, list, kinds.get(key), style));
-    ends.push(batchSink.length);
+    texts.push(renderTextGroup(key, list, kinds.get(key), style));
   }
-  const fileGroups = { keys, ends, text: batchSink.take() };
+  const fileGroups = encodeGroups(keys, texts);
 
   const sections: Record<string, unknown[]> = {};
   for (const h of judged.hosts) for (const [name, list] of Object.entries(await inventorySections(h))) (sections[name] ??= []).push(...list);
@@ -187,9 +185,21 @@ function textDetail(stream: StreamSettings): ResultDetail {
   };
 }
 
-// Where a batch's groups are written, then copied out (into memory of their own, so a worker
-// thread can transfer them) and reused: one growing buffer per thread, not one per batch.
-const batchSink = new Utf8Sink();
+/**
+ * A batch's groups as UTF-8, back to back, in a buffer of exactly their size: its own memory
+ * (not Buffer's shared pool), so it can be kept until the end and transferred from a worker
+ * thread. Measured first (Buffer.byteLength), then written once: encoding into a reused
+ * buffer and copying out touched every byte of a large report twice.
+ */
+function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
+  let size = 0;
+  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
+  const text = Buffer.allocUnsafeSlow(size);
+  const ends: number[] = [];
+  let end = 0;
+  for (const t of texts) ends.push((end += text.write(t, end, 'utf8')));
+  return { keys, ends, text };
+}
 
 function runIndex(runs: PlannedRun[]): Map<Result['controls'], number> {
   // Every result of a run carries that run's own controls array.
