@@ -212,7 +212,7 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
   // it is asked again rather than collected), and the words only when a report shows them.
   const key = compiled.key;
   if (params.flavors && !params.flavors.includes(config.flavor)) {
-    return { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
+    return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }
   for (const c of compiled.when) {
     const ev = config.effective(c.cond.option);
