@@ -19,9 +19,26 @@ const loaders: Partial<Record<ArtifactKind, () => Promise<ArtifactParser>>> = {
   fail2ban: async () => (await import('./fail2ban/index.js')).parser,
 };
 
+// Parsers already loaded, by kind (undefined: the kind has none). A scan asks once per
+// file; after the first file of a kind the answer is known without a dynamic import() and
+// its promises.
+const loaded = new Map<ArtifactKind, ArtifactParser | undefined>();
+
 export async function parserFor(kind: ArtifactKind): Promise<ArtifactParser | undefined> {
+  if (loaded.has(kind)) return loaded.get(kind);
   const load = loaders[kind];
-  return load ? load() : undefined;
+  const parser = load ? await load() : undefined;
+  loaded.set(kind, parser);
+  return parser;
+}
+
+/**
+ * The parser of a kind when parserFor() has already loaded it (or found it has none), so a
+ * caller can skip the await: `loadedParser(kind) ?? (await parserFor(kind))`.
+ * null: not loaded yet.
+ */
+export function loadedParser(kind: ArtifactKind): ArtifactParser | undefined | null {
+  return loaded.has(kind) ? loaded.get(kind) : null;
 }
 
 export function supportedKinds(): ArtifactKind[] {
