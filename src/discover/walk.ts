@@ -61,8 +61,25 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
   const maxFiles = opts.maxFiles ?? 200_000;
   const files: FoundFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Real paths visited. Until the walk meets a second root or anything that is not a plain
+  // directory entry (a symlink, a type the listing did not say), nothing can be met twice:
+  // a plain entry's real path is its directory's plus its name, and a directory tree has no
+  // second path to anything. So until then the real paths are only listed, which costs
+  // nothing, and put in the sets (to hash them, each flattened first) when the first such
+  // entry comes: the sets then hold what they always did.
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
+  let plainSoFar = true;
+  const plainDirs: string[] = [];
+  const plainFiles: string[] = [];
+  const endPlain = (): void => {
+    if (!plainSoFar) return;
+    plainSoFar = false;
+    for (const d of plainDirs) seenDirs.add(d);
+    for (const f of plainFiles) seenFiles.add(f);
+    plainDirs.length = 0;
+    plainFiles.length = 0;
+  };
   const realRoots: string[] = [];
   for (const r of roots) {
     try {
@@ -76,8 +93,11 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
   // normalised absolute cwd, reportPath() is the tail after "cwd/", got without
   // path.relative's segment-by-segment work once per file.
   const cwdPrefix = path.sep === '/' && path.isAbsolute(cwd) && path.normalize(cwd) === cwd && !cwd.endsWith('/') ? cwd + '/' : undefined;
+  // Not below it, path.relative() starts with '..' (or is '' for cwd itself), so
+  // reportPath() gives the absolute path, which has '/' separators already.
   const fileReportPath = (abs: string): string => {
-    if (cwdPrefix !== undefined && abs.startsWith(cwdPrefix)) {
+    if (cwdPrefix !== undefined) {
+      if (!abs.startsWith(cwdPrefix)) return abs;
       const tail = abs.slice(cwdPrefix.length);
       if (tail.length > 0 && !tail.startsWith('..')) return tail;
     }
@@ -92,16 +112,22 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
 
   /** A regular file, by its real path (see above). */
   const addFile = (abs: string, real: string): void => {
-    if (seenFiles.has(real)) return; // the same file reached through a symlink
-    seenFiles.add(real);
+    if (plainSoFar) plainFiles.push(real);
+    else {
+      if (seenFiles.has(real)) return; // the same file reached through a symlink
+      seenFiles.add(real);
+    }
     files.push({ absPath: abs, relPath: fileReportPath(abs) });
   };
 
-  /** A directory, by its real path (see above). */
-  const enterDir = (abs: string, real: string, depth: number): void => {
-    if (seenDirs.has(real)) return; // a loop or a second path to the same directory
-    seenDirs.add(real);
-    if (depth > 0 && skip.has(path.basename(abs))) return;
+  /** A directory, by its real path (see above); name: its last segment (abs's basename). */
+  const enterDir = (abs: string, real: string, depth: number, name: string): void => {
+    if (plainSoFar) plainDirs.push(real);
+    else {
+      if (seenDirs.has(real)) return; // a loop or a second path to the same directory
+      seenDirs.add(real);
+    }
+    if (depth > 0 && skip.has(name)) return;
     let entries: Dirent[];
     try {
       entries = readdirSync(abs, { withFileTypes: true });
@@ -121,7 +147,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
       }
       const child = base + e.name;
       if (e.isFile()) addFile(child, realBase + e.name);
-      else if (e.isDirectory()) enterDir(child, realBase + e.name, depth + 1);
+      else if (e.isDirectory()) enterDir(child, realBase + e.name, depth + 1, e.name);
       else if (e.isFIFO()) special(child, 'FIFO');
       else if (e.isSocket()) special(child, 'socket');
       else if (e.isCharacterDevice() || e.isBlockDevice()) special(child, 'device');
@@ -134,6 +160,8 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
    * walk always did. real: its real path when known (an entry of a walked directory).
    */
   const visit = (abs: string, depth: number, real?: string): void => {
+    // The first root starts the walk; anything else may lead where the walk has been.
+    if (depth > 0 || files.length > 0 || plainDirs.length > 0) endPlain();
     if (files.length >= maxFiles) {
       capped = true;
       return;
@@ -175,7 +203,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
         real = abs;
       }
     }
-    if (st.isDirectory()) enterDir(abs, real, depth);
+    if (st.isDirectory()) enterDir(abs, real, depth, path.basename(abs));
     else addFile(abs, real);
   };
 
