@@ -27,6 +27,7 @@ import {
   type SettingSplit,
 } from './grammar.js';
 import { formatMode, interpretSetting, show } from './interpret.js';
+import { LineTable } from './line-table.js';
 import { MODE_OPTIONS, optionSpec, optionTable, type VsftpdOptionSpec } from './options.js';
 
 export interface BuiltConfig {
@@ -82,6 +83,7 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   // Options assigned more than once, in the order their second assignment came.
   const repeated: string[] = [];
   const specs = SPECS_BY_INDEX[flavor];
+  const knownLines = KNOWN_LINES[flavor];
   const inlineWaivers: VsftpdConfig['inlineWaivers'] = [];
   let pendingWaivers: Waiver[] = [];
 
@@ -196,38 +198,30 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
       continue;
     }
 
-    // An ASCII line without NUL: splitSetting() in place, and the bytes are the text.
-    let eq = seen.indexOf('=', start);
-    if (eq >= end) eq = -1;
-    // The line's text is decoded from the bytes again rather than cut from `seen`: a cut
-    // would keep the whole file's text alive as long as the model (comments included, most
-    // of a typical file), and the garbage collector would copy it twice on the way.
-    const text = latin1Slice.call(content, linePos, end);
-    const cutName = text.slice(start - linePos, eq === -1 ? end - linePos : eq - linePos);
-    const index = OPTION_INDEX.get(cutName);
-    const spec = index === undefined ? undefined : specs[index];
-    // Strings kept by every directive of a large tree: a known option's name is the table's
-    // string, and the commonest values are shared constants (the same text either way).
-    const name = spec !== undefined ? spec.name : cutName;
-    const rawValue = eq === -1 ? undefined : commonValue(seen, eq + 1, end) ?? text.slice(eq + 1 - linePos);
-    const location: FileLocation = { file, line: lineNo, column: start - linePos + 1, endLine: lineNo, endColumn: end - linePos + 1 };
+    // An ASCII line without NUL: the bytes are the text, and what it says depends on the
+    // text alone. Read once per process (see LineTable), shared by every later file.
+    const hash = LineTable.hash(seen, linePos, end);
+    let line = knownLines.find(seen, linePos, end, hash);
+    if (line === undefined) {
+      line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
+      knownLines.add(hash, line);
+    }
+    const { text, name, rawValue } = line;
+    const location: FileLocation = { file, line: lineNo, column: line.nameStart + 1, endLine: lineNo, endColumn: text.length + 1 };
     const directive: VsftpdDirective =
-      eq !== -1 ? { name, rawValue, text, location, valueColumn: eq - linePos + 2 } : { name, rawValue, text, location };
+      line.valueStart !== -1 ? { name, rawValue, text, location, valueColumn: line.valueStart + 1 } : { name, rawValue, text, location };
     directives.push(directive);
     if (pendingWaivers.length > 0) takeWaivers(lineNo);
 
-    if (spec !== undefined && rawValue !== undefined && rawValue.length > 0) {
-      const plain = plainValue(spec, rawValue, flavor);
-      if (plain !== NOT_PLAIN) {
-        assign(index!, name, spec.type, plain, directive);
-        continue;
-      }
+    if (line.plain !== NOT_PLAIN) {
+      assign(line.index!, name, line.type!, line.plain, directive);
+      continue;
     }
     const split: SettingSplit =
-      eq === -1
-        ? { name, value: undefined, nameStart: start - linePos, nulCut: false }
-        : { name, value: rawValue, nameStart: start - linePos, valueStart: eq + 1 - linePos, nulCut: false };
-    interpret(split, index, directive, lineNo, linePos, end);
+      line.valueStart === -1
+        ? { name, value: undefined, nameStart: line.nameStart, nulCut: false }
+        : { name, value: rawValue, nameStart: line.nameStart, valueStart: line.valueStart, nulCut: false };
+    interpret(split, line.index, directive, lineNo, linePos, end);
   }
   flushOrphanWaivers();
 
@@ -263,6 +257,57 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     effective,
   };
   return { config, diagnostics };
+}
+
+/**
+ * What an ASCII setting line without NUL says, for one build: splitSetting() of it, the
+ * option it names and, when its value is written the plain way (see plainValue), the value
+ * it assigns. Indices are within the line.
+ */
+interface SettingLine {
+  /** The line as written (the directive's text). */
+  readonly text: string;
+  readonly nameStart: number;
+  /** After the first '=' after the name's start; -1: no '='. */
+  readonly valueStart: number;
+  /** A known option's name is the option table's string. */
+  readonly name: string;
+  readonly rawValue: string | undefined;
+  /** The option's number, when the name is an option of some build. */
+  readonly index: number | undefined;
+  /** The option's type in this build, when it has it. */
+  readonly type: VsftpdOptionType | undefined;
+  /** NOT_PLAIN: interpretSetting() decides (and may have something to explain). */
+  readonly plain: VsftpdValue | typeof NOT_PLAIN;
+}
+
+/** Lines already read, per build (what a line says depends on the build's option table). */
+const KNOWN_LINES = {} as Record<VsftpdFlavor, LineTable<SettingLine>>;
+for (const f of VSFTPD_FLAVORS) KNOWN_LINES[f] = new LineTable<SettingLine>(15);
+
+/** seen[linePos, end) is an ASCII setting line without NUL whose name starts at `start`. */
+function readSettingLine(
+  seen: string,
+  content: Buffer,
+  linePos: number,
+  start: number,
+  end: number,
+  specs: readonly (VsftpdOptionSpec | undefined)[],
+  flavor: VsftpdFlavor,
+): SettingLine {
+  let eq = seen.indexOf('=', start);
+  if (eq >= end) eq = -1;
+  // The line's text is decoded from the bytes again rather than cut from `seen`: a cut
+  // would keep the whole file's text alive as long as the model (comments included, most
+  // of a typical file), and the garbage collector would copy it twice on the way.
+  const text = latin1Slice.call(content, linePos, end);
+  const cutName = text.slice(start - linePos, eq === -1 ? end - linePos : eq - linePos);
+  const index = OPTION_INDEX.get(cutName);
+  const spec = index === undefined ? undefined : specs[index];
+  const name = spec !== undefined ? spec.name : cutName;
+  const rawValue = eq === -1 ? undefined : commonValue(seen, eq + 1, end) ?? text.slice(eq + 1 - linePos);
+  const plain = spec !== undefined && rawValue !== undefined && rawValue.length > 0 ? plainValue(spec, rawValue, flavor) : NOT_PLAIN;
+  return { text, nameStart: start - linePos, valueStart: eq === -1 ? -1 : eq + 1 - linePos, name, rawValue, index, type: spec?.type, plain };
 }
 
 /** `seen` from `from` to `end` when it is YES or NO, as a shared string; else undefined. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { LineTable } from './line-table.js';
+import { parseVsftpdConf } from './index.js';
+
+describe('LineTable', () => {
+  it('finds a line by its characters at any offset, and only that exact line', () => {
+    const t = new LineTable<{ text: string; n: number }>(4);
+    const file = 'x\nssl_enable=YES\nssl_enable=YE\n';
+    const h = LineTable.hash(file, 2, 16);
+    expect(LineTable.hash('ssl_enable=YES', 0, 14)).toBe(h);
+    expect(t.find(file, 2, 16, h)).toBeUndefined();
+    t.add(h, { text: 'ssl_enable=YES', n: 1 });
+    expect(t.find(file, 2, 16, h)?.n).toBe(1);
+    expect(t.find('ssl_enable=YES', 0, 14, h)?.n).toBe(1);
+    // A prefix, or another line that happened to share the hash, is not the line.
+    expect(t.find(file, 17, 30, LineTable.hash(file, 17, 30))).toBeUndefined();
+    expect(t.find('ssl_enable=NO!', 0, 14, h)).toBeUndefined();
+    t.add(h, { text: 'ssl_enable=NO!', n: 2 });
+    expect(t.find('ssl_enable=NO!', 0, 14, h)?.n).toBe(2);
+    expect(t.find(file, 2, 16, h)?.n).toBe(1);
+  });
+
+  it('stops adding at half its slots', () => {
+    const t = new LineTable<{ text: string }>(3);
+    const lines = Array.from({ length: 6 }, (_, i) => `line${i}`);
+    for (const l of lines) t.add(LineTable.hash(l, 0, l.length), { text: l });
+    const found = lines.filter((l) => t.find(l, 0, l.length, LineTable.hash(l, 0, l.length)));
+    expect(found).toEqual(lines.slice(0, 4));
+  });
+});
+
+// Lines are shared between files and parses: what a line says must still be the build's
+// own reading, and each file keeps its own locations.
+describe('setting lines met before', () => {
+  const text = 'ssl_tlsv1_2=YES\nftpd_banner=hi \r\npasv_min_port=40000\n';
+
+  it('are read per build, whichever build met them first', () => {
+    for (const order of [
+      ['rhel', 'debian', 'upstream'],
+      ['upstream', 'debian', 'rhel'],
+    ] as const) {
+      const byFlavor = Object.fromEntries(order.map((f) => [f, parseVsftpdConf(text, `${f}.conf`, f)]));
+      expect(byFlavor.rhel!.effective('ssl_tlsv1_2')?.value).toBe(true);
+      expect(byFlavor.debian!.effective('ssl_tlsv1_2')).toBeUndefined();
+      expect(byFlavor.debian!.issues.map((i) => i.code)).toContain('unknown-option');
+      expect(byFlavor.rhel!.issues.map((i) => i.code)).not.toContain('unknown-option');
+      // Debian and Red Hat trim string values; upstream keeps the blank and the CR.
+      expect(byFlavor.debian!.effective('ftpd_banner')?.value).toBe('hi');
+      expect(byFlavor.upstream!.effective('ftpd_banner')?.value).toBe('hi \r');
+    }
+  });
+
+  it('give each file its own locations and the same text', () => {
+    const a = parseVsftpdConf('pasv_min_port=40000\n', 'a.conf', 'debian');
+    const b = parseVsftpdConf('# x\n  pasv_min_port=40000\n', 'b.conf', 'debian');
+    const c = parseVsftpdConf('pasv_min_port=40000\n', 'c.conf', 'debian');
+    expect(a.directives[0]).toEqual({ name: 'pasv_min_port', rawValue: '40000', text: 'pasv_min_port=40000', location: { file: 'a.conf', line: 1, column: 1, endLine: 1, endColumn: 20 }, valueColumn: 15 });
+    expect(b.directives[0]).toEqual({ name: 'pasv_min_port', rawValue: '40000', text: '  pasv_min_port=40000', location: { file: 'b.conf', line: 2, column: 3, endLine: 2, endColumn: 22 }, valueColumn: 17 });
+    expect(c.directives[0]!.location).toEqual({ ...a.directives[0]!.location, file: 'c.conf' });
+    expect(c.directives[0]!.location).not.toBe(a.directives[0]!.location);
+    expect(c.effective('pasv_min_port')).toEqual({ option: 'pasv_min_port', type: 'uint', value: 40000, source: 'explicit', flavor: 'debian', directive: c.directives[0] });
+    expect(a.effective('pasv_min_port')?.directive).toBe(a.directives[0]);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * A process-wide table of lines already read, found by the line's own characters without
+ * cutting the line out of the file's text first.
+ *
+ * Why: a fleet's vsftpd.conf files come from a few templates, so the same setting lines
+ * ("ssl_enable=YES", "pasv_min_port=40000") recur in thousands of files. What a line says is
+ * a function of its text (and the build), so it is worked out once: later files take the
+ * shared strings (the line's text, its value) and the value it assigns from here, rather than
+ * decoding the line, hashing its name and slicing its value again, and they keep no copy of
+ * their own.
+ *
+ * Bounded: once `max` lines are in, nothing more is added (lines met early are the common
+ * ones); a tree of all-different lines pays one hash per line and gains nothing.
+ */
+export class LineTable<T extends { readonly text: string }> {
+  private readonly slots: (T | undefined)[];
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+  private readonly max: number;
+  private count = 0;
+
+  /** bits: log2 of the slot count; at most half the slots are ever filled. */
+  constructor(bits: number) {
+    const size = 1 << bits;
+    this.slots = new Array<T | undefined>(size).fill(undefined);
+    this.hashes = new Int32Array(size);
+    this.mask = size - 1;
+    this.max = size >>> 1;
+  }
+
+  /** A hash of text[from, end). */
+  static hash(text: string, from: number, end: number): number {
+    let h = end - from;
+    for (let i = from; i < end; i++) h = (Math.imul(h, 0x01000193) ^ text.charCodeAt(i)) | 0;
+    return h;
+  }
+
+  /** The entry whose text is exactly text[from, end) (hash: LineTable.hash of it). */
+  find(text: string, from: number, end: number, hash: number): T | undefined {
+    const len = end - from;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const entry = this.slots[i];
+      if (entry === undefined) return undefined;
+      if (this.hashes[i] === hash && entry.text.length === len && text.startsWith(entry.text, from)) return entry;
+    }
+  }
+
+  /** Adds an entry not in the table (find() said so), unless the table is full. */
+  add(hash: number, entry: T): void {
+    if (this.count >= this.max) return;
+    let i = hash & this.mask;
+    while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
+    this.slots[i] = entry;
+    this.hashes[i] = hash;
+    this.count += 1;
+  }
+}
