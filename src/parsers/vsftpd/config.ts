@@ -26,7 +26,7 @@ import {
   VSFTP_CONF_FILE_MAX,
   type SettingSplit,
 } from './grammar.js';
-import { formatMode, interpretSetting, show } from './interpret.js';
+import { formatMode, interpretSetting, show, type LineOutcome } from './interpret.js';
 import { LineTable } from './line-table.js';
 import { MODE_OPTIONS, optionSpec, optionTable, type VsftpdOptionSpec } from './options.js';
 
@@ -69,8 +69,8 @@ type Waiver = VsftpdConfig['inlineWaivers'][number];
  */
 export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor, role: VsftpdFileRole = 'main'): BuiltConfig {
   const seenBytes = Math.min(content.length, VSFTP_CONF_FILE_MAX);
-  const seen = content.toString('latin1', 0, seenBytes);
-  const ascii = isAscii(content.subarray(0, seenBytes));
+  const seen = latin1Slice.call(content, 0, seenBytes);
+  const ascii = isAscii(seenBytes === content.length ? content : content.subarray(0, seenBytes));
   const directives: VsftpdDirective[] = [];
   const issues: VsftpdSyntaxIssue[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -127,8 +127,8 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     values[index] = ev;
   };
 
-  const interpret = (split: SettingSplit, index: number | undefined, directive: VsftpdDirective, lineNo: number, linePos: number, end: number): void => {
-    const outcome = interpretSetting(split, flavor);
+  // outcome: interpretSetting() of the line (split: where its name and value start).
+  const interpret = (outcome: LineOutcome, split: SettingSplit, index: number | undefined, directive: VsftpdDirective, lineNo: number, linePos: number, end: number): void => {
     for (const f of outcome.findings) {
       const at = f.at === 'value' && split.valueStart !== undefined ? split.valueStart : split.nameStart;
       const issue: VsftpdSyntaxIssue = { code: f.code, message: f.message, location: loc(lineNo, linePos, end, at), fatal: f.fatal };
@@ -155,12 +155,13 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
         : { name, rawValue, text, location };
     directives.push(directive);
     if (pendingWaivers.length > 0) takeWaivers(lineNo);
-    interpret(split, OPTION_INDEX.get(split.name), directive, lineNo, linePos, end);
+    interpret(interpretSetting(split, flavor), split, OPTION_INDEX.get(split.name), directive, lineNo, linePos, end);
   };
 
   // Where the next waiver word and the next NUL byte start (-1: none left): a line holds one
-  // when it starts before the line ends, known without cutting the line out.
-  let nextWaiverWord = seen.indexOf(WAIVER_WORD);
+  // when it starts before the line ends, known without cutting the line out. (An ASCII file
+  // looks for the word only where a waiver can have it: see below.)
+  let nextWaiverWord = ascii ? -1 : seen.indexOf(WAIVER_WORD);
   let nextNul = seen.indexOf('\0');
 
   let pos = 0;
@@ -179,8 +180,18 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
       continue;
     }
     if (seen.charCodeAt(linePos) === 0x23 /* # */) {
-      if (nextWaiverWord !== -1 && nextWaiverWord < linePos) nextWaiverWord = seen.indexOf(WAIVER_WORD, linePos);
-      const waiver = nextWaiverWord !== -1 && nextWaiverWord < end ? parseWaiver(latin1Slice.call(content, linePos, end), lineNo, file, diagnostics) : undefined;
+      let holdsWord: boolean;
+      if (ascii) {
+        // WAIVER matches only with the word right after '#' and blanks; in ASCII text its \s
+        // is C isspace(). A line that has the word elsewhere fails it just the same.
+        let at = linePos + 1;
+        while (at < end && isCSpaceCode(seen.charCodeAt(at))) at += 1;
+        holdsWord = seen.startsWith(WAIVER_WORD, at);
+      } else {
+        if (nextWaiverWord !== -1 && nextWaiverWord < linePos) nextWaiverWord = seen.indexOf(WAIVER_WORD, linePos);
+        holdsWord = nextWaiverWord !== -1 && nextWaiverWord < end;
+      }
+      const waiver = holdsWord ? parseWaiver(latin1Slice.call(content, linePos, end), lineNo, file, diagnostics) : undefined;
       if (waiver) pendingWaivers.push(waiver);
       else flushOrphanWaivers();
       continue;
@@ -221,7 +232,9 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
       line.valueStart === -1
         ? { name, value: undefined, nameStart: line.nameStart, nulCut: false }
         : { name, value: rawValue, nameStart: line.nameStart, valueStart: line.valueStart, nulCut: false };
-    interpret(split, line.index, directive, lineNo, linePos, end);
+    // What the daemon makes of the line is the line's own: worked out once, like the rest.
+    line.outcome ??= interpretSetting(split, flavor);
+    interpret(line.outcome, split, line.index, directive, lineNo, linePos, end);
   }
   flushOrphanWaivers();
 
@@ -245,7 +258,7 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     }
   }
 
-  issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
+  if (issues.length > 1) issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
 
   const config: VsftpdConfig = {
     file,
@@ -279,6 +292,8 @@ interface SettingLine {
   readonly type: VsftpdOptionType | undefined;
   /** NOT_PLAIN: interpretSetting() decides (and may have something to explain). */
   readonly plain: VsftpdValue | typeof NOT_PLAIN;
+  /** interpretSetting() of a line that is not plain, once asked (never changed after). */
+  outcome?: LineOutcome;
 }
 
 /** Lines already read, per build (what a line says depends on the build's option table). */

@@ -314,6 +314,15 @@ describe('inline waivers', () => {
       ['vsftpd/waiver-without-reason', 4],
     ]);
   });
+
+  it('takes blanks between "#" and the word, and nothing else before it', () => {
+    const c = parse('#\t ftps-audit-ignore vsftpd/a tabbed\n#  ftps-audit-ignore vsftpd/b spaced\n# see ftps-audit-ignore vsftpd/c\nssl_enable=NO\n#ftps-audit-ignore vsftpd/d\r\nlisten=YES\r\n');
+    // The third comment is no waiver: it ends the two above it, which then apply to nothing.
+    expect(c.inlineWaivers).toEqual([{ ruleId: 'vsftpd/d', reason: '', line: 5, appliesToLine: 6 }]);
+    // Beyond ASCII, any Unicode blank the pattern's \s knows (here a no-break space).
+    const u = parse('#\u00a0ftps-audit-ignore vsftpd/e café\nssl_enable=NO\n');
+    expect(u.inlineWaivers).toEqual([{ ruleId: 'vsftpd/e', reason: 'café', line: 1, appliesToLine: 2 }]);
+  });
 });
 
 describe('mode options', () => {
