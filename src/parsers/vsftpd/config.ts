@@ -496,20 +496,26 @@ function truncationIssue(cut: NonNullable<ReturnType<typeof readLines>['cut']>, 
 function duplicateIssues(assignments: EffectiveValue[], repeated: string[]): VsftpdSyntaxIssue[] {
   const out: VsftpdSyntaxIssue[] = [];
   for (const option of repeated) {
-    const list = assignments.filter((a) => a.option === option);
+    const list: EffectiveValue[] = [];
+    for (const a of assignments) if (a.option === option) list.push(a);
     const last = list[list.length - 1]!;
+    const winner = formatValue(option, last.value);
+    const lastLine = last.directive!.location.line;
+    // The earlier lines, grown by one per issue: "3", "3, 7", ...
+    let lines = '';
     for (let i = 1; i < list.length; i += 1) {
       const here = list[i]!;
-      const earlier = list.slice(0, i);
-      const lines = earlier.map((a) => a.directive!.location.line).join(', ');
-      const wins = here === last ? 'this last one wins' : `the last one (line ${last.directive!.location.line}) wins`;
+      const related: FileLocation[] = [];
+      for (let j = 0; j < i; j += 1) related.push(list[j]!.directive!.location);
+      lines = i === 1 ? String(related[0]!.line) : `${lines}, ${related[i - 1]!.line}`;
+      const wins = here === last ? 'this last one wins' : `the last one (line ${lastLine}) wins`;
       out.push({
         code: 'duplicate',
         option,
         fatal: false,
         location: here.directive!.location,
-        related: earlier.map((a) => a.directive!.location),
-        message: `${option} is set more than once (also on line${earlier.length > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${formatValue(option, last.value)}`,
+        related,
+        message: `${option} is set more than once (also on line${i > 1 ? 's' : ''} ${lines}); vsftpd keeps whichever comes last, so ${wins}: ${winner}`,
       });
     }
   }
