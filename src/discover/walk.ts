@@ -262,7 +262,7 @@ export function readCapped(file: FoundFile, maxBytes: number): ReadOutcome {
       if (n === 0) break;
       off += n;
     }
-    return { content: buf.subarray(0, off), size: off, mode: st.mode };
+    return { content: off === buf.length ? buf : buf.subarray(0, off), size: off, mode: st.mode };
   } catch (err) {
     return {
       size: 0,

@@ -53,8 +53,13 @@ function lineOfOffset(buf: Buffer, offset: number): number {
 
 function appendModels(into: Partial<InventoryModels>, add: Partial<InventoryModels>): void {
   const target = into as Record<string, unknown[]>;
-  for (const [kind, list] of Object.entries(add as Record<string, unknown[]>)) {
-    (target[kind] ??= []).push(...list);
+  const from = add as Record<string, unknown[]>;
+  // Once per file: no entries array, and one model (the usual case) without a spread.
+  for (const kind in from) {
+    const list = from[kind]!;
+    const to = (target[kind] ??= []);
+    if (list.length === 1) to.push(list[0]);
+    else to.push(...list);
   }
 }
 
@@ -94,7 +99,7 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
       reads[r] = NO_READ;
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (!read.content) continue;
-      const head = read.content.subarray(0, SNIFF_BYTES);
+      const head = read.content.length <= SNIFF_BYTES ? read.content : read.content.subarray(0, SNIFF_BYTES);
       const isText = !head.includes(0);
       const found = classify(file.relPath, head, isText);
       if (!found) {
