@@ -241,10 +241,8 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
   if (content.length > VSFTP_CONF_FILE_MAX) issues.push(truncationIssue(readLines(content).cut!, file));
   if (repeated.length > 0) issues.push(...duplicateIssues(assigned, repeated));
 
-  const effective = effectiveLookup(values);
-
   // listen/listen_ipv6 matter only at startup, which a per-user file never takes part in.
-  const listenBoth = role === 'main' ? listenBothIssue(effective, file, flavor) : undefined;
+  const listenBoth = role === 'main' ? listenBothIssue((o) => lookUp(values, o), file, flavor) : undefined;
   if (listenBoth) issues.push(listenBoth);
   if (role === 'per-user') {
     for (const issue of issues) {
@@ -260,15 +258,7 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
 
   if (issues.length > 1) issues.sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0));
 
-  const config: VsftpdConfig = {
-    file,
-    flavor,
-    directives,
-    issues,
-    refusesToStart: issues.some((i) => i.fatal),
-    inlineWaivers,
-    effective,
-  };
+  const config: VsftpdConfig = new ParsedVsftpdConfig(file, flavor, directives, issues, inlineWaivers, values);
   return { config, diagnostics };
 }
 
@@ -415,23 +405,58 @@ for (const flavor of VSFTPD_FLAVORS) {
 let lastAsked: string | undefined;
 let lastIndex: number | undefined;
 
+/** effective() of a config by its values array. */
+function lookUp(values: readonly (EffectiveValue | null)[], option: string): EffectiveValue | undefined {
+  let i: number | undefined;
+  if (option === lastAsked) i = lastIndex;
+  else {
+    i = OPTION_INDEX.get(option);
+    lastAsked = option;
+    lastIndex = i;
+  }
+  // A name no build has has no number; a name of another build is null here.
+  if (i === undefined) return undefined;
+  return values[i] ?? undefined;
+}
+
 /**
- * effective() of one config. Made out here so that the closure, which the config keeps,
- * holds only its array and not the whole parse state of buildConfig.
+ * The model of one parsed file: the fields of VsftpdConfig, in the same order, and
+ * effective() as a method rather than a closure per file. Rules ask every file of a tree in
+ * turn, so what a lookup has to reach is cold in the CPU cache: from the config, a method
+ * reaches the values array through one field; a closure went through itself and its context
+ * first (two more objects per file to allocate, and to fetch from memory on every ask). The
+ * array is a private field, so copies, comparisons and JSON see the same own properties as
+ * before, but for effective itself, which is now inherited.
  */
-function effectiveLookup(values: (EffectiveValue | null)[]): (option: string) => EffectiveValue | undefined {
-  return (option) => {
-    let i: number | undefined;
-    if (option === lastAsked) i = lastIndex;
-    else {
-      i = OPTION_INDEX.get(option);
-      lastAsked = option;
-      lastIndex = i;
-    }
-    // A name no build has has no number; a name of another build is null here.
-    if (i === undefined) return undefined;
-    return values[i] ?? undefined;
-  };
+class ParsedVsftpdConfig implements VsftpdConfig {
+  file: string;
+  flavor: VsftpdFlavor;
+  directives: VsftpdDirective[];
+  issues: VsftpdSyntaxIssue[];
+  refusesToStart: boolean;
+  inlineWaivers: VsftpdConfig['inlineWaivers'];
+  readonly #values: readonly (EffectiveValue | null)[];
+
+  constructor(
+    file: string,
+    flavor: VsftpdFlavor,
+    directives: VsftpdDirective[],
+    issues: VsftpdSyntaxIssue[],
+    inlineWaivers: VsftpdConfig['inlineWaivers'],
+    values: readonly (EffectiveValue | null)[],
+  ) {
+    this.file = file;
+    this.flavor = flavor;
+    this.directives = directives;
+    this.issues = issues;
+    this.refusesToStart = issues.some((i) => i.fatal);
+    this.inlineWaivers = inlineWaivers;
+    this.#values = values;
+  }
+
+  effective(option: string): EffectiveValue | undefined {
+    return lookUp(this.#values, option);
+  }
 }
 
 /** A comment line holding the waiver word (the caller looks for it in the bytes first). */

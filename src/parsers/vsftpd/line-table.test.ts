@@ -50,6 +50,21 @@ describe('setting lines met before', () => {
     }
   });
 
+  it('leave each config its own effective values, asked in turn as rules do', () => {
+    const rhel = parseVsftpdConf('ssl_tlsv1_2=YES\nmax_per_ip=5\n', 'r.conf', 'rhel');
+    const debian = parseVsftpdConf('max_per_ip=7\n', 'd.conf', 'debian');
+    for (let round = 0; round < 2; round++) {
+      for (const option of ['ssl_tlsv1_2', 'max_per_ip', 'no_such_option']) {
+        expect([rhel.effective(option)?.value, debian.effective(option)?.value]).toEqual(
+          { ssl_tlsv1_2: [true, undefined], max_per_ip: [5, 7], no_such_option: [undefined, undefined] }[option],
+        );
+      }
+    }
+    // The model's data, as own properties (effective() is the model's method).
+    expect(Object.keys(rhel)).toEqual(['file', 'flavor', 'directives', 'issues', 'refusesToStart', 'inlineWaivers']);
+    expect(JSON.parse(JSON.stringify(debian))).toMatchObject({ file: 'd.conf', flavor: 'debian', refusesToStart: false });
+  });
+
   it('give each file its own locations and the same text', () => {
     const a = parseVsftpdConf('pasv_min_port=40000\n', 'a.conf', 'debian');
     const b = parseVsftpdConf('# x\n  pasv_min_port=40000\n', 'b.conf', 'debian');
