@@ -22,7 +22,8 @@ const IPTABLES_POLICY = /^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP) \[\d+:\d+\]/m;
 const IPTABLES_LIST_RULES = /^-P (INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)\s*$[\s\S]*^-A \S+ /m;
 // What every `table <family>` match of NFTABLES holds, unanchored (the full pattern is costly
 // on long config files). Not just the word "table": "writable chroot" in the comments of most
-// vsftpd.conf files holds that. ("ip" also stands for ip6.)
+// vsftpd.conf files holds that. ("ip" also stands for ip6.) Such a match also holds a '{',
+// which most other files lack: looked for first, it spares them the regex.
 const TABLE_FAMILY = /table\s+(?:inet|ip|arp|bridge|netdev)/;
 const NFTABLES = /^\s*(flush ruleset|table\s+(inet|ip|ip6|arp|bridge|netdev)\s+\S+\s*\{|#!\s*\/u?s?r?\/?s?bin\/nft)/m;
 const IPTABLES_CMD = /^[ \t-]*(?:(?:sudo|command|shell:|cmd:|-)\s+)*(?:\/s?bin\/|\/usr\/s?bin\/)?ip6?tables(?:-legacy|-nft)?\s+(-[A-Za-z]|--(append|insert|policy|flush|new-chain|table))/m;
@@ -61,7 +62,7 @@ export function classify(relPath: string, head: Buffer, isText: boolean): Classi
   // fail2ban's action.d files quote nftables and iptables commands as templates; they are
   // fail2ban configuration, never a host ruleset.
   const inFail2ban = /(^|\/)fail2ban\/|(^|\/)action\.d\//.test(relPath);
-  if (!inFail2ban && (text.includes('flush ruleset') || TABLE_FAMILY.test(text) || (text.includes('#!') && text.includes('nft'))) && NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
+  if (!inFail2ban && (text.includes('flush ruleset') || (text.includes('{') && TABLE_FAMILY.test(text)) || (text.includes('#!') && text.includes('nft'))) && NFTABLES.test(text)) return { kind: 'nftables', by: 'content' };
   if (VSFTPD_MARKERS.test(text)) return { kind: 'vsftpd-conf', by: 'content' };
   if (IPTABLES_CMD.test(text) || (IPTABLES_CMD_EMBEDDED.test(text) && !/(^|\/)(action|filter|jail)\.d\/|\.(md|rst|txt|html)$/i.test(relPath))) return { kind: 'iptables-script', by: 'content' };
   if (/(^|\/)pam\.d\//.test(relPath) && PAM.test(text)) return { kind: 'pam', by: 'content' };
