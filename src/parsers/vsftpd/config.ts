@@ -530,8 +530,8 @@ function duplicateIssues(assignments: EffectiveValue[], repeated: string[]): Vsf
     let lines = '';
     for (let i = 1; i < list.length; i += 1) {
       const here = list[i]!;
-      const related: FileLocation[] = [];
-      for (let j = 0; j < i; j += 1) related.push(list[j]!.directive!.location);
+      // Sized at once (the usual case is one earlier line): an array grown by push reserves more.
+      const related: FileLocation[] = i === 1 ? [list[0]!.directive!.location] : list.slice(0, i).map((a) => a.directive!.location);
       lines = i === 1 ? String(related[0]!.line) : `${lines}, ${related[i - 1]!.line}`;
       const wins = here === last ? 'this last one wins' : `the last one (line ${lastLine}) wins`;
       out.push({
