@@ -1,4 +1,5 @@
-// Discovery + reading, and the vsftpd.conf parser, each timed on its own on a generated tree
+// Discovery + reading, collection (read, classify, parse a batch at a time, as a scan does),
+// and the vsftpd.conf parser, each timed on its own on a generated tree
 // of vsftpd.conf files, side by side with a bare Node reader (bench/read-only.js: readdir
 // with file types + readFileSync, nothing else). Needs `npm run build` first (imports
 // ../dist, or the dist given with --dist to compare two builds).
@@ -77,6 +78,20 @@ async function child(phase, dir, dist) {
     process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpuMs: cpuMs(c0), files: files.length, bytes }));
     return;
   }
+  if (phase === 'collect') {
+    // What a scan does with each batch after the walk (untimed): read the batch's files,
+    // classify them, parse them, in batches of 100 (models dropped batch by batch).
+    const { collectFiles } = await import(pathToFileURL(path.join(dist, 'pipeline', 'collect.js')).href);
+    const { defaultSettings } = await import(pathToFileURL(path.join(dist, 'pipeline', 'scan.js')).href);
+    const { files } = m.walk([dir], { cwd: ROOT });
+    const settings = defaultSettings({ roots: [dir] });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let artifacts = 0;
+    for (let i = 0; i < files.length; i += 100) artifacts += (await collectFiles(files.slice(i, i + 100), settings, 1 << 20, { hashes: false })).artifacts.length;
+    process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpuMs: cpuMs(c0), files: artifacts }));
+    return;
+  }
   // parse / effective: the bytes are read first, untimed.
   const { files } = m.walk([dir], { cwd: ROOT });
   const inputs = files.map((f) => ({ rel: f.relPath, content: m.readCapped(f, 1 << 20).content }));
@@ -123,13 +138,15 @@ export async function runParseBench({ files = 10_000, runs = 5, dist = path.join
   const nodeStart = medianTime(runs, process.execPath, ['-e', '0']) * 1000;
   const bare = medianOf(runs, 'bare', dir, dist);
   const walk = medianOf(runs, 'walk', dir, dist);
+  const collect = medianOf(runs, 'collect', dir, dist);
   const parse = medianOf(runs, 'parse', dir, dist);
   const effective = medianOf(runs, 'parse', dir, dist, 'effectiveMs');
   rmSync(dir, { recursive: true, force: true });
   if (walk.last.files !== bare.last.files || walk.last.bytes !== bare.last.bytes) {
     throw new Error(`walk+read saw ${walk.last.files} files/${walk.last.bytes} bytes, the bare reader ${bare.last.files}/${bare.last.bytes}`);
   }
-  return { files, megabytes: bytes / 1e6, runs, dist, readOnlyWall, nodeStart, bare, walk, parse, effective };
+  if (collect.last.files !== bare.last.files) throw new Error(`collect recognised ${collect.last.files} of ${bare.last.files} vsftpd.conf files`);
+  return { files, megabytes: bytes / 1e6, runs, dist, readOnlyWall, nodeStart, bare, walk, collect, parse, effective };
 }
 
 export function printParseBench(r) {
@@ -141,7 +158,8 @@ export function printParseBench(r) {
   console.log(`  bench/read-only.js wall time        ${fmt(r.readOnlyWall, 1).padStart(8)} ms  (node -e 0: ${fmt(r.nodeStart, 1)} ms)`);
   row('bare walk+read (in-process)', r.bare);
   row('walk() + readCapped()', r.walk);
-  row('parse (parseVsftpdConf)', r.parse);
+  row('collect: read+classify+parse /100', r.collect);
+  row('parse (parseVsftpdConf), all kept', r.parse);
   row(`effective() × ${r.parse.last.lookups / r.files}/file`, r.effective, false);
 }
 
