@@ -211,8 +211,8 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
 
     // An ASCII line without NUL: the bytes are the text, and what it says depends on the
     // text alone. Read once per process (see LineTable), shared by every later file.
-    const hash = LineTable.hash(seen, linePos, end);
-    let line = knownLines.find(seen, linePos, end, hash);
+    const hash = LineTable.hash(content, linePos, end);
+    let line = knownLines.find(content, linePos, end, hash);
     if (line === undefined) {
       line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
       knownLines.add(hash, line);
@@ -268,6 +268,8 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
  * it assigns. Indices are within the line.
  */
 interface SettingLine {
+  /** The line's bytes (a copy: it outlives the file), by which LineTable finds it. */
+  readonly bytes: Uint8Array;
   /** The line as written (the directive's text). */
   readonly text: string;
   readonly nameStart: number;
@@ -312,7 +314,7 @@ function readSettingLine(
   const name = spec !== undefined ? spec.name : cutName;
   const rawValue = eq === -1 ? undefined : commonValue(seen, eq + 1, end) ?? text.slice(eq + 1 - linePos);
   const plain = spec !== undefined && rawValue !== undefined && rawValue.length > 0 ? plainValue(spec, rawValue, flavor) : NOT_PLAIN;
-  return { text, nameStart: start - linePos, valueStart: eq === -1 ? -1 : eq + 1 - linePos, name, rawValue, index, type: spec?.type, plain };
+  return { bytes: new Uint8Array(content.subarray(linePos, end)), text, nameStart: start - linePos, valueStart: eq === -1 ? -1 : eq + 1 - linePos, name, rawValue, index, type: spec?.type, plain };
 }
 
 /** `seen` from `from` to `end` when it is YES or NO, as a shared string; else undefined. */

@@ -3,28 +3,33 @@ import { LineTable } from './line-table.js';
 import { parseVsftpdConf } from './index.js';
 
 describe('LineTable', () => {
-  it('finds a line by its characters at any offset, and only that exact line', () => {
-    const t = new LineTable<{ text: string; n: number }>(4);
-    const file = 'x\nssl_enable=YES\nssl_enable=YE\n';
+  const bytes = (text: string) => Buffer.from(text, 'latin1');
+  const entry = (text: string, n = 0) => ({ bytes: new Uint8Array(bytes(text)), n });
+
+  it('finds a line by its bytes at any offset, and only that exact line', () => {
+    const t = new LineTable<{ bytes: Uint8Array; n: number }>(4);
+    const file = bytes('x\nssl_enable=YES\nssl_enable=YE\n');
     const h = LineTable.hash(file, 2, 16);
-    expect(LineTable.hash('ssl_enable=YES', 0, 14)).toBe(h);
+    expect(LineTable.hash(bytes('ssl_enable=YES'), 0, 14)).toBe(h);
     expect(t.find(file, 2, 16, h)).toBeUndefined();
-    t.add(h, { text: 'ssl_enable=YES', n: 1 });
+    t.add(h, entry('ssl_enable=YES', 1));
     expect(t.find(file, 2, 16, h)?.n).toBe(1);
-    expect(t.find('ssl_enable=YES', 0, 14, h)?.n).toBe(1);
+    expect(t.find(bytes('ssl_enable=YES'), 0, 14, h)?.n).toBe(1);
     // A prefix, or another line that happened to share the hash, is not the line.
     expect(t.find(file, 17, 30, LineTable.hash(file, 17, 30))).toBeUndefined();
-    expect(t.find('ssl_enable=NO!', 0, 14, h)).toBeUndefined();
-    t.add(h, { text: 'ssl_enable=NO!', n: 2 });
-    expect(t.find('ssl_enable=NO!', 0, 14, h)?.n).toBe(2);
+    expect(t.find(bytes('ssl_enable=NO!'), 0, 14, h)).toBeUndefined();
+    t.add(h, entry('ssl_enable=NO!', 2));
+    expect(t.find(bytes('ssl_enable=NO!'), 0, 14, h)?.n).toBe(2);
     expect(t.find(file, 2, 16, h)?.n).toBe(1);
+    expect(t.find(bytes('ssl_enable=YES!'), 0, 14, h)?.n).toBe(1);
+    expect(t.find(bytes('ssl_enable=YES!'), 0, 15, h)).toBeUndefined();
   });
 
   it('stops adding at half its slots', () => {
-    const t = new LineTable<{ text: string }>(3);
+    const t = new LineTable<{ bytes: Uint8Array }>(3);
     const lines = Array.from({ length: 6 }, (_, i) => `line${i}`);
-    for (const l of lines) t.add(LineTable.hash(l, 0, l.length), { text: l });
-    const found = lines.filter((l) => t.find(l, 0, l.length, LineTable.hash(l, 0, l.length)));
+    for (const l of lines) t.add(LineTable.hash(bytes(l), 0, l.length), entry(l));
+    const found = lines.filter((l) => t.find(bytes(l), 0, l.length, LineTable.hash(bytes(l), 0, l.length)));
     expect(found).toEqual(lines.slice(0, 4));
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A process-wide table of lines already read, found by the line's own characters without
- * cutting the line out of the file's text first.
+ * A process-wide table of lines already read, found by the line's own bytes without
+ * cutting the line out of the file first.
  *
  * Why: a fleet's vsftpd.conf files come from a few templates, so the same setting lines
  * ("ssl_enable=YES", "pasv_min_port=40000") recur in thousands of files. What a line says is
@@ -12,7 +12,7 @@
  * Bounded: once `max` lines are in, nothing more is added (lines met early are the common
  * ones); a tree of all-different lines pays one hash per line and gains nothing.
  */
-export class LineTable<T extends { readonly text: string }> {
+export class LineTable<T extends { readonly bytes: Uint8Array }> {
   private readonly slots: (T | undefined)[];
   private readonly hashes: Int32Array;
   private readonly mask: number;
@@ -28,20 +28,23 @@ export class LineTable<T extends { readonly text: string }> {
     this.max = size >>> 1;
   }
 
-  /** A hash of text[from, end). */
-  static hash(text: string, from: number, end: number): number {
+  // Bytes, not the decoded text: a typed array's elements are read (and compared) in about
+  // half the time of a string's char codes.
+
+  /** A hash of bytes[from, end). */
+  static hash(bytes: Uint8Array, from: number, end: number): number {
     let h = end - from;
-    for (let i = from; i < end; i++) h = (Math.imul(h, 0x01000193) ^ text.charCodeAt(i)) | 0;
+    for (let i = from; i < end; i++) h = (Math.imul(h, 0x01000193) ^ bytes[i]!) | 0;
     return h;
   }
 
-  /** The entry whose text is exactly text[from, end) (hash: LineTable.hash of it). */
-  find(text: string, from: number, end: number, hash: number): T | undefined {
+  /** The entry whose bytes are exactly bytes[from, end) (hash: LineTable.hash of them). */
+  find(bytes: Uint8Array, from: number, end: number, hash: number): T | undefined {
     const len = end - from;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
       const entry = this.slots[i];
       if (entry === undefined) return undefined;
-      if (this.hashes[i] === hash && entry.text.length === len && text.startsWith(entry.text, from)) return entry;
+      if (this.hashes[i] === hash && sameBytes(entry.bytes, bytes, from, len)) return entry;
     }
   }
 
@@ -54,4 +57,11 @@ export class LineTable<T extends { readonly text: string }> {
     this.hashes[i] = hash;
     this.count += 1;
   }
+}
+
+/** a is exactly b[from, from + len). */
+function sameBytes(a: Uint8Array, b: Uint8Array, from: number, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let i = 0; i < len; i++) if (a[i] !== b[from + i]) return false;
+  return true;
 }
