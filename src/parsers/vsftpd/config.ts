@@ -210,12 +210,17 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     }
 
     // An ASCII line without NUL: the bytes are the text, and what it says depends on the
-    // text alone. Read once per process (see LineTable), shared by every later file.
-    const hash = LineTable.hash(content, linePos, end);
-    let line = knownLines.find(content, linePos, end, hash);
-    if (line === undefined) {
-      line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
-      knownLines.add(hash, line);
+    // text alone. Read once per process (see LineTable), shared by every later file; a long
+    // line is read on its own (the table keeps its lines, so their length bounds its size).
+    let line: SettingLine | undefined;
+    if (end - linePos > SHARED_LINE_MAX) line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
+    else {
+      const hash = LineTable.hash(content, linePos, end);
+      line = knownLines.find(content, linePos, end, hash);
+      if (line === undefined) {
+        line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
+        knownLines.add(hash, line);
+      }
     }
     const { text, name, rawValue } = line;
     const location: FileLocation = { file, line: lineNo, column: line.nameStart + 1, endLine: lineNo, endColumn: text.length + 1 };
@@ -287,6 +292,12 @@ interface SettingLine {
   /** interpretSetting() of a line that is not plain, once asked (never changed after). */
   outcome?: LineOutcome;
 }
+
+/**
+ * Longest line kept in the table: template lines are short, and with at most 16,384 lines
+ * of this size per build the table stays within about 16 MB, whatever the tree holds.
+ */
+const SHARED_LINE_MAX = 256;
 
 /** Lines already read, per build (what a line says depends on the build's option table). */
 const KNOWN_LINES = {} as Record<VsftpdFlavor, LineTable<SettingLine>>;

@@ -70,6 +70,17 @@ describe('setting lines met before', () => {
     expect(JSON.parse(JSON.stringify(debian))).toMatchObject({ file: 'd.conf', flavor: 'debian', refusesToStart: false });
   });
 
+  it('longer than the table keeps are read on their own, the same way', () => {
+    const banner = `ftpd_banner=${'w'.repeat(300)}`;
+    for (const file of ['a.conf', 'b.conf']) {
+      const c = parseVsftpdConf(`${banner}\nmax_per_ip=0x\n${banner} \n`, file, 'debian');
+      expect(c.directives.map((d) => d.text)).toEqual([banner, 'max_per_ip=0x', `${banner} `]);
+      expect(c.effective('ftpd_banner')?.value).toBe('w'.repeat(300));
+      expect(c.effective('ftpd_banner')?.directive?.location).toEqual({ file, line: 3, column: 1, endLine: 3, endColumn: 314 });
+      expect(c.issues.map((i) => i.code).sort()).toEqual(['duplicate', 'numeric-junk']);
+    }
+  });
+
   it('give each file its own locations and the same text', () => {
     const a = parseVsftpdConf('pasv_min_port=40000\n', 'a.conf', 'debian');
     const b = parseVsftpdConf('# x\n  pasv_min_port=40000\n', 'b.conf', 'debian');
