@@ -25,6 +25,15 @@ describe('LineTable', () => {
     expect(t.find(bytes('ssl_enable=YES!'), 0, 15, h)).toBeUndefined();
   });
 
+  it('looks at no more than 16 slots for lines that share a hash', () => {
+    const t = new LineTable<{ bytes: Uint8Array; n: number }>(10);
+    const lines = Array.from({ length: 20 }, (_, i) => `same_hash_${String(i).padStart(2, '0')}`);
+    // All given one hash, as lines made to collide would be.
+    lines.forEach((l, i) => t.add(7, entry(l, i)));
+    const found = lines.map((l) => t.find(bytes(l), 0, l.length, 7)?.n);
+    expect(found).toEqual([...Array.from({ length: 16 }, (_, i) => i), undefined, undefined, undefined, undefined]);
+  });
+
   it('stops adding at half its slots', () => {
     const t = new LineTable<{ bytes: Uint8Array }>(3);
     const lines = Array.from({ length: 6 }, (_, i) => `line${i}`);

@@ -12,6 +12,13 @@
  * Bounded: once `max` lines are in, nothing more is added (lines met early are the common
  * ones); a tree of all-different lines pays one hash per line and gains nothing.
  */
+/**
+ * Slots looked at per find or add. Half empty, a table rarely needs more than two or three;
+ * the bound keeps lines made to share a hash (the hash is not a secret) from turning each
+ * lookup into a walk over the whole table: past it, a line is simply read again.
+ */
+const MAX_PROBES = 16;
+
 export class LineTable<T extends { readonly bytes: Uint8Array }> {
   private readonly slots: (T | undefined)[];
   private readonly hashes: Int32Array;
@@ -41,21 +48,27 @@ export class LineTable<T extends { readonly bytes: Uint8Array }> {
   /** The entry whose bytes are exactly bytes[from, end) (hash: LineTable.hash of them). */
   find(bytes: Uint8Array, from: number, end: number, hash: number): T | undefined {
     const len = end - from;
-    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+    for (let n = 0, i = hash & this.mask; n < MAX_PROBES; n++, i = (i + 1) & this.mask) {
       const entry = this.slots[i];
       if (entry === undefined) return undefined;
       if (this.hashes[i] === hash && sameBytes(entry.bytes, bytes, from, len)) return entry;
     }
+    return undefined;
   }
 
-  /** Adds an entry not in the table (find() said so), unless the table is full. */
+  /**
+   * Adds an entry not in the table (find() said so), unless the table is full or the
+   * entry's run of slots is.
+   */
   add(hash: number, entry: T): void {
     if (this.count >= this.max) return;
-    let i = hash & this.mask;
-    while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
-    this.slots[i] = entry;
-    this.hashes[i] = hash;
-    this.count += 1;
+    for (let n = 0, i = hash & this.mask; n < MAX_PROBES; n++, i = (i + 1) & this.mask) {
+      if (this.slots[i] !== undefined) continue;
+      this.slots[i] = entry;
+      this.hashes[i] = hash;
+      this.count += 1;
+      return;
+    }
   }
 }
 
