@@ -13,7 +13,25 @@ const sha256 = oneShot ? (s: string) => oneShot('sha256', s) : (s: string) => cr
  */
 export function fingerprintOf(ruleId: string, location: Location | undefined, key: string, variant = ''): string {
   const subject = location?.file ?? location?.endpoint ?? '';
-  const hex = sha256(`${ruleId}\0${subject}\0${key}\0${variant}`);
+  const input = `${ruleId}\0${subject}\0${key}\0${variant}`;
+  // Without a subject (a generic not-applicable result: one per rule run and host group,
+  // thousands on a large tree) the same few inputs recur: hash each once.
+  if (subject === '') {
+    let known = unlocated.get(input);
+    if (known === undefined) {
+      known = digest(input);
+      if (unlocated.size < UNLOCATED_MAX) unlocated.set(input, known);
+    }
+    return known;
+  }
+  return digest(input);
+}
+
+const unlocated = new Map<string, string>();
+const UNLOCATED_MAX = 4096;
+
+function digest(input: string): string {
+  const hex = sha256(input);
   // The first 32 hex digits, as a string of their own: slice(0, 32) would keep the whole
   // 64-digit digest alive behind a view, and a report keeps one fingerprint per result.
   // join builds a new flat string (same characters).
