@@ -28,8 +28,37 @@ const VARIANTS = [
   ['ssl_tlsv1', ['NO', 'YES']],
 ];
 
-/** Writes n vsftpd.conf files (samples mixed with seeded variations) under dir. */
-export function generateTree(dir, n) {
+// What differs from host to host in a real fleet: names, addresses, paths, ports, limits.
+// With perHostValues every file sets these to values of its own, so no two files share those
+// lines (the parser's table of lines already read then finds only the shared ones: the
+// YES/NO switches and the comments every copy of a template has).
+function perHostLines(i) {
+  return [
+    ['ftpd_banner', `Welcome to ftp${i}.example.org; authorised use only`],
+    ['listen_address', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`],
+    ['rsa_cert_file', `/etc/ssl/ftps/ftp${i}.example.org.crt`],
+    ['rsa_private_key_file', `/etc/ssl/ftps/ftp${i}.example.org.key`],
+    ['pasv_min_port', String(30000 + (i % 20000))],
+    ['pasv_max_port', String(30100 + (i % 20000))],
+    ['idle_session_timeout', String(300 + i)],
+    ['data_connection_timeout', String(120 + i)],
+    ['max_clients', String(50 + i)],
+    ['xferlog_file', `/var/log/vsftpd/ftp${i}-xfer.log`],
+    ['vsftpd_log_file', `/var/log/vsftpd/ftp${i}.log`],
+  ];
+}
+
+/** Sets opt=value: replaces the file's line for opt, or adds one (no duplicate findings). */
+function setOption(text, opt, value) {
+  const line = new RegExp(`^${opt}=.*$`, 'm');
+  return line.test(text) ? text.replace(line, `${opt}=${value}`) : `${text}${opt}=${value}\n`;
+}
+
+/**
+ * Writes n vsftpd.conf files (samples mixed with seeded variations) under dir; returns their
+ * bytes. perHostValues: each file also sets its own banner, address, paths, ports and limits.
+ */
+export function generateTree(dir, n, { perHostValues = false } = {}) {
   rmSync(dir, { recursive: true, force: true });
   const bases = ['hardened', 'insecure', 'debian-stock'].map((s) => readFileSync(path.join(ROOT, 'samples', s, 'etc', 'vsftpd.conf'), 'utf8'));
   const rnd = lcg(n);
@@ -41,17 +70,19 @@ export function generateTree(dir, n) {
     for (const [opt, values] of VARIANTS) {
       if (rnd() < 0.3) text += `${opt}=${values[Math.floor(rnd() * values.length)]}\n`;
     }
+    if (perHostValues) for (const [opt, value] of perHostLines(i)) text = setOption(text, opt, value);
     writeFileSync(path.join(sub, 'vsftpd.conf'), text);
     bytes += Buffer.byteLength(text);
   }
   return bytes;
 }
 
-export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
+export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3, perHostValuesSize = 10000 } = {}) {
   const out = { trees: [], startup: {} };
-  for (const n of sizes) {
-    const dir = path.join(TMP, `vsftpd-${n}`);
-    const bytes = generateTree(dir, n);
+  const trees = [...sizes.map((n) => ({ n, perHostValues: false })), ...(perHostValuesSize ? [{ n: perHostValuesSize, perHostValues: true }] : [])];
+  for (const { n, perHostValues } of trees) {
+    const dir = path.join(TMP, `vsftpd-${n}${perHostValues ? '-per-host' : ''}`);
+    const bytes = generateTree(dir, n, { perHostValues });
     // Warm the page cache once so no contender pays for the disk.
     medianTime(1, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
     const cat = medianTime(runs, 'sh', ['-c', `find "${dir}" -type f -print0 | xargs -0 cat > /dev/null`]);
@@ -71,6 +102,7 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
     }
     out.trees.push({
       files: n,
+      perHostValues,
       megabytes: bytes / 1e6,
       catSeconds: cat,
       nodeReadSeconds: nodeRead,
@@ -99,17 +131,19 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3 } = {}) {
 export function printVsftpdBench(r) {
   console.log(`vsftpd.conf scan throughput (median of runs; text report to /dev/null; ${availableParallelism()} cores)`);
   console.log('  files   MB     cat s   node-read s  scan s (text)  scan s (json)  files/s   MB/s   ×node-read  ×cat   ms/file');
+  const label = (t) => `${t.files}${t.perHostValues ? '*' : ''}`;
   for (const t of r.trees) {
     console.log(
-      `  ${String(t.files).padEnd(7)} ${fmt(t.megabytes, 1).padEnd(6)} ${fmt(t.catSeconds).padEnd(7)} ${fmt(t.nodeReadSeconds).padEnd(12)} ${fmt(t.scanTextSeconds).padEnd(14)} ${(t.scanJsonSeconds === null ? 'FAILED' : fmt(t.scanJsonSeconds)).padEnd(14)} ${fmt(t.filesPerSecond, 0).padEnd(9)} ${fmt(t.megabytesPerSecond, 1).padEnd(6)} ${fmt(t.ratioToNodeRead, 2).padEnd(11)} ${fmt(t.ratioToCat, 1).padEnd(6)} ${fmt(t.msPerFile, 3)}`,
+      `  ${label(t).padEnd(7)} ${fmt(t.megabytes, 1).padEnd(6)} ${fmt(t.catSeconds).padEnd(7)} ${fmt(t.nodeReadSeconds).padEnd(12)} ${fmt(t.scanTextSeconds).padEnd(14)} ${(t.scanJsonSeconds === null ? 'FAILED' : fmt(t.scanJsonSeconds)).padEnd(14)} ${fmt(t.filesPerSecond, 0).padEnd(9)} ${fmt(t.megabytesPerSecond, 1).padEnd(6)} ${fmt(t.ratioToNodeRead, 2).padEnd(11)} ${fmt(t.ratioToCat, 1).padEnd(6)} ${fmt(t.msPerFile, 3)}`,
     );
   }
+  if (r.trees.some((t) => t.perHostValues)) console.log('  * every file with its own banner, address, certificate paths, ports, limits and log paths (no two files share those lines)');
   for (const t of r.trees) {
-    console.log(`  text scan of ${t.files} files on ${t.threads} threads (--jobs ${t.threads}): ${fmt(t.scanTextThreadsSeconds)} s = ${fmt(t.ratioThreadsToNodeRead, 2)}× node-read`);
+    console.log(`  text scan of ${label(t)} files on ${t.threads} threads (--jobs ${t.threads}): ${fmt(t.scanTextThreadsSeconds)} s = ${fmt(t.ratioThreadsToNodeRead, 2)}× node-read`);
   }
   for (const t of r.trees) {
-    if (t.scanJsonError) console.log(`  json scan of ${t.files} files failed: ${t.scanJsonError}`);
-    else console.log(`  json scan of ${t.files} files: ${fmt(t.ratioJsonToNodeRead, 2)}× node-read`);
+    if (t.scanJsonError) console.log(`  json scan of ${label(t)} files failed: ${t.scanJsonError}`);
+    else console.log(`  json scan of ${label(t)} files: ${fmt(t.ratioJsonToNodeRead, 2)}× node-read`);
   }
   console.log(`start-up: ftps-audit --version ${fmt(r.startup.cliSeconds)} s vs node -e 0 ${fmt(r.startup.nodeSeconds)} s = ${fmt(r.startup.ratio, 2)}×`);
 }
