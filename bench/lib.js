@@ -26,4 +26,23 @@ export function medianTime(n, cmd, args, opts) {
   return median(times);
 }
 
+/**
+ * Two commands run alternately n times (n bounded by the caller): the median wall time of
+ * each, and the median of the per-pair ratios b/a. A machine whose speed drifts between runs
+ * minutes apart (this VM's does, by about 10%) then moves both sides of each ratio together.
+ */
+export function pairedTimes(n, a, b) {
+  const ta = [];
+  const tb = [];
+  const ratios = [];
+  for (let i = 0; i < n; i++) {
+    const x = timeCommand(a[0], a[1], a[2]);
+    const y = timeCommand(b[0], b[1], b[2]);
+    ta.push(x);
+    tb.push(y);
+    ratios.push(y / x);
+  }
+  return { a: median(ta), b: median(tb), ratio: median(ratios) };
+}
+
 export const fmt = (x, digits = 3) => Number(x).toFixed(digits);

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, median, medianTime } from './lib.js';
+import { fmt, medianTime, pairedTimes } from './lib.js';
 import { availableParallelism } from 'node:os';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,9 +86,11 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3, perHostV
     // Warm the page cache once so no contender pays for the disk.
     medianTime(1, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
     const cat = medianTime(runs, 'sh', ['-c', `find "${dir}" -type f -print0 | xargs -0 cat > /dev/null`]);
-    const nodeRead = medianTime(runs, 'node', [path.join(ROOT, 'bench', 'read-only.js'), dir]);
+    // The reader and the scan alternately, so both sides of the headline ratio see the same machine.
+    const paired = pairedTimes(Math.max(runs, 5), ['node', [path.join(ROOT, 'bench', 'read-only.js'), dir]], ['node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null']]);
+    const nodeRead = paired.a;
     // The default (one thread) and one worker thread per core (--jobs).
-    const scanText = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null']);
+    const scanText = paired.b;
     const threads = availableParallelism();
     const scanTextThreads = medianTime(runs, 'node', [BIN, 'scan', dir, '--fail-on', 'none', '--output', '/dev/null', '--jobs', String(threads)]);
     // A failing JSON run (e.g. a report over V8's string limit) is reported, not fatal, so the
@@ -115,7 +117,7 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3, perHostV
       ratioJsonToNodeRead: scanJson === null ? null : scanJson / nodeRead,
       filesPerSecond: n / scanText,
       megabytesPerSecond: bytes / 1e6 / scanText,
-      ratioToNodeRead: scanText / nodeRead,
+      ratioToNodeRead: paired.ratio,
       ratioToCat: scanText / cat,
       msPerFile: (scanText * 1000) / n,
     });
@@ -129,7 +131,7 @@ export async function runVsftpdBench({ sizes = [1000, 10000], runs = 3, perHostV
 }
 
 export function printVsftpdBench(r) {
-  console.log(`vsftpd.conf scan throughput (median of runs; text report to /dev/null; ${availableParallelism()} cores)`);
+  console.log(`vsftpd.conf scan throughput (median of runs; text report to /dev/null; ${availableParallelism()} cores; ×node-read: median of alternating reader/scan pairs)`);
   console.log('  files   MB     cat s   node-read s  scan s (text)  scan s (json)  files/s   MB/s   ×node-read  ×cat   ms/file');
   const label = (t) => `${t.files}${t.perHostValues ? '*' : ''}`;
   for (const t of r.trees) {
