@@ -71,51 +71,47 @@ export interface ResultDetail {
   /** Fingerprint this result (located or not). */
   fingerprinted(status: Status, located: boolean): boolean;
   /**
-   * Give this result an object of its own. When not, results of one run with the same
-   * status, severity and located-ness share one frozen object that holds only what a count
-   * needs (rule, status, severity, controls; an empty location when located): a large tree
-   * has hundreds of thousands of passes a text report only counts.
+   * Give this result an object of its own, in the result list. When not, it is only counted
+   * (see `counted`): a large tree has hundreds of thousands of passes a text report only
+   * counts.
    */
   distinct(status: Status, located: boolean): boolean;
   /**
-   * When given, results that are not distinct are not put in the result list at all: they
-   * are counted here instead, as [the run's shared result, how many], for a caller that only
-   * counts them (their order is not kept). A large tree's passes then cost an increment each.
+   * Where results that are not distinct go instead of the result list, as [the run's shared
+   * result, how many]: one frozen object per run, status, severity and located-ness, holding
+   * only what a count needs (rule, status, severity, controls; an empty location when
+   * located). Their order is not kept.
    */
-  counted?: [Result, number][];
+  counted: [Result, number][];
 }
 
-export const FULL_DETAIL: ResultDetail = { worded: () => true, fingerprinted: () => true, distinct: () => true };
+/** Every result distinct: nothing is ever counted (its list is frozen, so nothing can be). */
+export const FULL_DETAIL: ResultDetail = {
+  worded: () => true,
+  fingerprinted: () => true,
+  distinct: () => true,
+  counted: Object.freeze([]) as unknown as [Result, number][],
+};
 
 const STATUS_INDEX: Record<Status, number> = { pass: 0, fail: 1, 'not-applicable': 2, 'not-evaluated': 3, error: 4 };
 const SEVERITY_INDEX: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-const shared = new WeakMap<PlannedRun, (Result | undefined)[]>();
-
-/** The run's shared results (see ResultDetail.distinct), by status, severity and located-ness. */
-function sharedSlots(run: PlannedRun): (Result | undefined)[] {
-  let slots = shared.get(run);
-  if (!slots) shared.set(run, (slots = new Array(50)));
-  return slots;
-}
-
 const STATUS_AT = Object.keys(STATUS_INDEX) as Status[];
 const SEVERITY_AT = Object.keys(SEVERITY_INDEX) as Severity[];
+const shared = new WeakMap<PlannedRun, (Result | undefined)[]>();
 
+/** Where a counted result is tallied: by status, severity and located-ness (50 slots). */
 function sharedIndex(status: Status, severity: Severity, located: boolean): number {
   return STATUS_INDEX[status] * 10 + SEVERITY_INDEX[severity] * 2 + (located ? 1 : 0);
 }
 
-function sharedResult(run: PlannedRun, slots: (Result | undefined)[], status: Status, severity: Severity, located: boolean): Result {
-  return sharedResultAt(run, slots, sharedIndex(status, severity, located));
-}
-
-function sharedResultAt(run: PlannedRun, slots: (Result | undefined)[], i: number): Result {
-  const status = STATUS_AT[Math.floor(i / 10)]!;
-  const severity = SEVERITY_AT[Math.floor(i / 2) % 5]!;
-  const located = i % 2 === 1;
+/** The run's shared result of a sharedIndex, made once. */
+function sharedResult(run: PlannedRun, i: number): Result {
+  let slots = shared.get(run);
+  if (!slots) shared.set(run, (slots = new Array(50)));
   let r = slots[i];
   if (!r) {
-    r = { ruleId: run.rule.id, status, severity, message: '', controls: run.controls, fingerprint: '' };
+    const located = i % 2 === 1;
+    r = { ruleId: run.rule.id, status: STATUS_AT[Math.floor(i / 10)]!, severity: SEVERITY_AT[Math.floor(i / 2) % 5]!, message: '', controls: run.controls, fingerprint: '' };
     if (located) r.location = Object.freeze({});
     slots[i] = r = Object.freeze(r);
   }
@@ -123,7 +119,7 @@ function sharedResultAt(run: PlannedRun, slots: (Result | undefined)[], i: numbe
 }
 
 // A ResultDetail asked once per status and located-ness, not once per result: its answers
-// as bits, by STATUS_INDEX * 2 + located.
+// as bits (see wanted).
 const DISTINCT = 1;
 const WORDED = 2;
 const FINGERPRINTED = 4;
@@ -132,9 +128,9 @@ function detailTable(detail: ResultDetail): Uint8Array {
   let table = detailTables.get(detail);
   if (!table) {
     table = new Uint8Array(10);
-    for (const [status, i] of Object.entries(STATUS_INDEX) as [Status, number][]) {
+    for (const status of STATUS_AT) {
       for (const located of [false, true]) {
-        table[i * 2 + (located ? 1 : 0)] =
+        table[wantedIndex(status, located)] =
           (detail.distinct(status, located) ? DISTINCT : 0) | (detail.worded(status) ? WORDED : 0) | (detail.fingerprinted(status, located) ? FINGERPRINTED : 0);
       }
     }
@@ -143,21 +139,20 @@ function detailTable(detail: ResultDetail): Uint8Array {
   return table;
 }
 
-// What a check answers where the caller only counts a located outcome (see CheckContext.brief):
-// one frozen outcome per status, that toResult turns into the run's shared result.
-const SOMEWHERE = Object.freeze({});
-const BRIEF_OUTCOMES = new Map<Status, CheckOutcome>(
-  (Object.keys(STATUS_INDEX) as Status[]).map((status) => [status, Object.freeze({ status, messageId: status, key: '', location: SOMEWHERE })]),
-);
-// An outcome a check answered with CheckContext.brief while evaluate counts (see
-// ResultDetail.counted): already tallied, so the engine skips it.
-const COUNTED: CheckOutcome = Object.freeze({ status: 'pass', messageId: 'pass', key: '', location: SOMEWHERE });
+function wantedIndex(status: Status, located: boolean): number {
+  return STATUS_INDEX[status] * 2 + (located ? 1 : 0);
+}
 
-/** table: detailTable() of the caller's ResultDetail; slots: sharedSlots(run). */
-function toResult(run: PlannedRun, outcome: CheckOutcome, table: Uint8Array, slots: (Result | undefined)[]): Result {
-  const located = outcome.location !== undefined;
-  const wants = table[STATUS_INDEX[outcome.status] * 2 + (located ? 1 : 0)]!;
-  if (!(wants & DISTINCT)) return sharedResult(run, slots, outcome.status, outcome.severity ?? run.severity, located);
+/** What the caller wants of a result of this status and located-ness (detailTable's bits). */
+function wanted(table: Uint8Array, status: Status, located: boolean): number {
+  return table[wantedIndex(status, located)]!;
+}
+
+// An outcome a check answered with CheckContext.brief: already tallied, so the engine skips it.
+const COUNTED: CheckOutcome = Object.freeze({ status: 'pass', messageId: 'pass', key: '', location: Object.freeze({}) });
+
+/** A distinct result; wants: what the caller wants of it (see wanted). */
+function toResult(run: PlannedRun, outcome: CheckOutcome, wants: number): Result {
   const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
   const message = !(wants & WORDED)
     ? ''
@@ -191,58 +186,48 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, table: Uint8Array, slo
 export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
   const results: Result[] = [];
   const table = detailTable(detail);
-  // Counts of the current run's shared results, by sharedIndex (see ResultDetail.counted).
-  const tally = detail.counted ? new Uint32Array(50) : undefined;
+  // Counts of the current run's counted results, by sharedIndex.
+  const tally = new Uint32Array(50);
   let current: PlannedRun = runs[0]!; // the run whose check is running
-  const counted = (status: Status): boolean => !(table[STATUS_INDEX[status] * 2 + 1]! & DISTINCT);
-  // See CheckContext.brief. While counting, the brief outcome is tallied at once (a located
-  // outcome without a severity of its own: the run's).
+  /** A distinct outcome into the list, any other into the tally; message: an error's own. */
+  const take = (run: PlannedRun, outcome: CheckOutcome, message?: string): void => {
+    const located = outcome.location !== undefined;
+    const wants = wanted(table, outcome.status, located);
+    if (!(wants & DISTINCT)) tally[sharedIndex(outcome.status, outcome.severity ?? run.severity, located)]++;
+    else if (message === undefined) results.push(toResult(run, outcome, wants));
+    else results.push({ ...toResult(run, outcome, wants), message });
+  };
+  // See CheckContext.brief: an outcome counted is tallied at once (a located outcome without
+  // a severity of its own: the run's). The canonical report counts nothing.
   const brief: CheckContext['brief'] =
     detail === FULL_DETAIL
       ? undefined
-      : tally
-        ? (status) => {
-            if (!counted(status)) return undefined;
-            tally[sharedIndex(status, current.severity, true)]++;
-            return COUNTED;
-          }
-        : (status) => (counted(status) ? BRIEF_OUTCOMES.get(status) : undefined);
+      : (status) => {
+          if (wanted(table, status, true) & DISTINCT) return undefined;
+          tally[sharedIndex(status, current.severity, true)]++;
+          return COUNTED;
+        };
   for (const run of runs) {
     current = run;
     const check = checks.get(run.rule.check);
     if (!check) {
-      results.push(toResult(run, { status: 'error', messageId: '__missing', key: 'check', data: {} }, table, sharedSlots(run)));
-      continue;
-    }
-    let outcomes: CheckOutcome[];
-    try {
-      outcomes = check.appliesTo(inventory)
-        ? check.run({ inventory, params: run.params, rule: run.rule, brief })
-        : [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
-      if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
-    } catch (err) {
-      const error = err as Error;
-      tally?.fill(0); // what the check counted before it failed is dropped with its outcomes
-      results.push({
-        ...toResult(run, { status: 'error', messageId: '__error', key: 'error' }, table, sharedSlots(run)),
-        message: `Check ${check.name} failed: ${error.message}`,
-      });
-      continue;
-    }
-    const slots = sharedSlots(run);
-    if (!tally) {
-      for (const outcome of outcomes) results.push(toResult(run, outcome, table, slots));
-      continue;
-    }
-    for (const outcome of outcomes) {
-      if (outcome === COUNTED) continue;
-      const located = outcome.location !== undefined;
-      if (table[STATUS_INDEX[outcome.status] * 2 + (located ? 1 : 0)]! & DISTINCT) results.push(toResult(run, outcome, table, slots));
-      else tally[sharedIndex(outcome.status, outcome.severity ?? run.severity, located)]++;
+      take(run, { status: 'error', messageId: '__missing', key: 'check', data: {} });
+    } else {
+      let outcomes: CheckOutcome[] | undefined;
+      try {
+        outcomes = check.appliesTo(inventory)
+          ? check.run({ inventory, params: run.params, rule: run.rule, brief })
+          : [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
+        if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
+      } catch (err) {
+        tally.fill(0); // what the check counted before it failed is dropped with its outcomes
+        take(run, { status: 'error', messageId: '__error', key: 'error' }, `Check ${check.name} failed: ${(err as Error).message}`);
+      }
+      for (const outcome of outcomes ?? []) if (outcome !== COUNTED) take(run, outcome);
     }
     for (let i = 0; i < tally.length; i++) {
       if (tally[i] === 0) continue;
-      detail.counted!.push([sharedResultAt(run, slots, i), tally[i]!]);
+      detail.counted.push([sharedResult(run, i), tally[i]!]);
       tally[i] = 0;
     }
   }

@@ -100,7 +100,7 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
 export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
   const detail = textDetail(stream);
   const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail, artifactHashes: false });
-  const counted = detail.counted!;
+  const counted = detail.counted;
   const runOf = runIndex(runs);
   const located: Result[] = [];
   const generics: Generic[] = [];
@@ -176,7 +176,6 @@ const SOMEWHERE = Object.freeze({});
  */
 function textDetail(stream: StreamSettings): ResultDetail {
   return {
-    // Everything not distinct is only counted.
     counted: [],
     worded: (status) => isListedStatus(status, stream.showPasses),
     fingerprinted: (status, located) => isGenericNotApplicable({ status, location: located ? SOMEWHERE : undefined }),
