@@ -362,28 +362,23 @@ function plainValue(spec: VsftpdOptionSpec, value: string, flavor: VsftpdFlavor)
   const n = value.length;
   if (spec.type === 'uint') {
     const first = value.charCodeAt(0);
-    if (MODE_OPTIONS.has(spec.name)) {
-      if (first !== 0x30 || n > 11) return NOT_PLAIN;
-      let v = 0;
-      for (let i = 1; i < n; i++) {
-        const d = value.charCodeAt(i) - 0x30;
-        if (d < 0 || d > 7) return NOT_PLAIN;
-        v = v * 8 + d;
-      }
-      return v;
-    }
-    if (first < 0x31 || first > 0x39 || n > 9) return NOT_PLAIN;
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      const d = value.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) return NOT_PLAIN;
-      v = v * 10 + d;
-    }
-    return v;
+    if (MODE_OPTIONS.has(spec.name)) return first !== 0x30 || n > 11 ? NOT_PLAIN : digitsValue(value, 1, 8);
+    return first < 0x31 || first > 0x39 || n > 9 ? NOT_PLAIN : digitsValue(value, 0, 10);
   }
   if (isCSpaceCode(value.charCodeAt(0)) || isCSpaceCode(value.charCodeAt(n - 1))) return NOT_PLAIN;
   if (flavor === 'upstream' && value.includes('\r')) return NOT_PLAIN;
   return value;
+}
+
+/** The number value[from..] spells in base 8 or 10 when every character is a digit of it; else NOT_PLAIN. */
+function digitsValue(value: string, from: number, base: 8 | 10): number | typeof NOT_PLAIN {
+  let v = 0;
+  for (let i = from; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 0x30;
+    if (d < 0 || d >= base) return NOT_PLAIN;
+    v = v * base + d;
+  }
+  return v;
 }
 
 // Rules ask for the same few options over and over (about 150 lookups per file): each
