@@ -10,7 +10,8 @@
 // in-process loop would flatter us); the phase is timed inside that process, after its
 // modules are loaded. The figure reported is the median over the runs.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { readTree } from './read-only.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -25,24 +26,6 @@ async function load(dist) {
   const vsftpd = await import(pathToFileURL(path.join(dist, 'parsers', 'vsftpd', 'index.js')).href);
   const options = await import(pathToFileURL(path.join(dist, 'parsers', 'vsftpd', 'options.js')).href);
   return { ...walkMod, ...vsftpd, optionTable: options.optionTable };
-}
-
-/** The bare reader's loop (the same as bench/read-only.js), timed in-process. */
-function bareRead(dir) {
-  let files = 0;
-  let bytes = 0;
-  const visit = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) visit(p);
-      else if (e.isFile()) {
-        bytes += readFileSync(p).length;
-        files++;
-      }
-    }
-  };
-  visit(dir);
-  return { files, bytes };
 }
 
 // Roughly what the rules ask of each config: every option of the build once, plus names of
@@ -64,7 +47,7 @@ async function child(phase, dir, dist) {
   if (phase === 'bare') {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = bareRead(dir);
+    const r = readTree(dir);
     process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpuMs: cpuMs(c0), ...r }));
     return;
   }
