@@ -11,7 +11,7 @@ import Template from '../commands/template.js';
  * Every command by id, for oclif's "explicit" command discovery (package.json oclif.commands):
  * one module to load instead of a directory to glob and a file per command, and the shape
  * oclif supports for a bundled CLI. A command added under src/commands must be added here;
- * test/cli-commands.test.ts fails when one is missing.
+ * test/cli-bundle.test.ts fails when one is missing.
  */
 export const COMMANDS = {
   'baseline:create': BaselineCreate,
