@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostOf } from '../src/pipeline/hosts.js';
-import { runScan } from '../src/pipeline/scan.js';
+import type { Inventory } from '../src/model/inventory.js';
+import { hostOf, splitByHost } from '../src/pipeline/hosts.js';
+import { defaultSettings, runScan } from '../src/pipeline/scan.js';
+import { parseVsftpdConf } from '../src/parsers/vsftpd/index.js';
 
 /**
  * One scan, two hosts: each vsftpd.conf must be judged against its own host's firewall,
@@ -51,5 +53,36 @@ describe('scanning several hosts at once', () => {
     // Rules with nothing to judge anywhere still appear once, not once per host.
     const na = report.results.filter((r) => r.ruleId === 'probe/config-differs-from-live');
     expect(na.length).toBe(1);
+  });
+});
+
+describe('grouping hosts that hold only vsftpd configs', () => {
+  // Seven hosts with one vsftpd.conf each, one with two (etc/vsftpd.conf and etc/vsftpd/vsftpd.conf),
+  // and one that also has a firewall file (judged on its own).
+  const files = [...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((h) => `${h}/etc/vsftpd.conf`), 'h/etc/vsftpd.conf', 'h/etc/vsftpd/vsftpd.conf'];
+  const settings = defaultSettings({ roots: ['/t'] });
+  const artifact = (p: string) => ({ path: p, absPath: `/t/${p}`, kind: 'vsftpd-conf', size: 1, sha256: '' });
+  const inv: Inventory = {
+    settings,
+    artifacts: [...files.map(artifact), artifact('fw/etc/iptables/rules.v4')],
+    models: {
+      vsftpd: [...files, 'fw/etc/vsftpd.conf'].map((f) => parseVsftpdConf('listen=YES\n', f, 'debian')),
+      firewall: [{ file: 'fw/etc/iptables/rules.v4' } as never],
+    },
+    diagnostics: [],
+  };
+  const filesOf = (g: Inventory) => (g.models.vsftpd ?? []).map((c) => c.file);
+
+  it('makes one group of them by default', () => {
+    const groups = splitByHost(inv);
+    expect(groups.map(filesOf)).toEqual([files, ['fw/etc/vsftpd.conf']]);
+  });
+
+  it('cuts them into groups of about the size asked, keeping each host whole and every file once', () => {
+    const groups = splitByHost(inv, 3);
+    expect(groups.map(filesOf)).toEqual([files.slice(0, 3), files.slice(3, 6), files.slice(6), ['fw/etc/vsftpd.conf']]);
+    // Each group's artifacts are its own files.
+    for (const g of groups.slice(0, 3)) expect(g.artifacts.map((a) => a.path)).toEqual(filesOf(g));
+    expect(splitByHost(inv, 1).slice(0, -1).map(filesOf)).toEqual([...files.slice(0, 7).map((f) => [f]), files.slice(7)]);
   });
 });

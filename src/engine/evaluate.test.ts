@@ -32,6 +32,27 @@ describe('evaluate with counted results', () => {
     expect(detail.counted.every(([r, n]) => Object.isFrozen(r) && n > 0)).toBe(true);
   });
 
+  it('judging the configs one group at a time into one detail adds to one entry per shared result', async () => {
+    const ruleSet = await loadRuleSet();
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+    const whole = countingDetail();
+    const wholeListed = evaluate(inventory, runs, ruleSet.checks, whole);
+    const grouped = countingDetail();
+    const groupedListed = configs.flatMap((c) => evaluate({ ...inventory, models: { vsftpd: [c] } }, runs, ruleSet.checks, grouped));
+    // Each group also says "nothing to judge" for rules of other targets: drop those before comparing.
+    const located = (list: Result[]) => list.filter((r) => r.location !== undefined);
+    const locatedCounts = (list: [Result, number][]) => list.filter(([r]) => r.location !== undefined);
+    expect(summarise(located(groupedListed), locatedCounts(grouped.counted))).toEqual(summarise(located(wholeListed), locatedCounts(whole.counted)));
+    const sharedResults = grouped.counted.map(([r]) => r);
+    expect(new Set(sharedResults).size).toBe(sharedResults.length);
+    // A caller that empties the list between groups starts again from nothing.
+    grouped.counted.length = 0;
+    evaluate({ ...inventory, models: { vsftpd: [configs[0]!] } }, runs, ruleSet.checks, grouped);
+    const one = countingDetail();
+    evaluate({ ...inventory, models: { vsftpd: [configs[0]!] } }, runs, ruleSet.checks, one);
+    expect(grouped.counted).toEqual(one.counted);
+  });
+
   it('drops what a check counted before it threw, and records the error', async () => {
     const ruleSet = await loadRuleSet();
     const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 1);

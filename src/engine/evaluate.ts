@@ -186,14 +186,21 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, wants: number): Result
 export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
   const results: Result[] = [];
   const table = detailTable(detail);
-  // Counts of the current run's counted results, by sharedIndex.
-  const tally = new Uint32Array(50);
+  // Counts of the current run's counted results, by sharedIndex, and which slots are in use
+  // (a run fills one or two of the 50: only those are looked at when it ends).
+  const tally = TALLY.fill(0);
+  const touched = TOUCHED;
+  let touchedCount = 0;
+  const runChecks = checksOf(runs, checks);
+  const count = (slot: number): void => {
+    if (tally[slot]++ === 0) touched[touchedCount++] = slot;
+  };
   let current: PlannedRun = runs[0]!; // the run whose check is running
   /** A distinct outcome into the list, any other into the tally; message: an error's own. */
   const take = (run: PlannedRun, outcome: CheckOutcome, message?: string): void => {
     const located = outcome.location !== undefined;
     const wants = wanted(table, outcome.status, located);
-    if (!(wants & DISTINCT)) tally[sharedIndex(outcome.status, outcome.severity ?? run.severity, located)]++;
+    if (!(wants & DISTINCT)) count(sharedIndex(outcome.status, outcome.severity ?? run.severity, located));
     else if (message === undefined) results.push(toResult(run, outcome, wants));
     else results.push({ ...toResult(run, outcome, wants), message });
   };
@@ -204,32 +211,75 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
       ? undefined
       : (status) => {
           if (wanted(table, status, true) & DISTINCT) return undefined;
-          tally[sharedIndex(status, current.severity, true)]++;
+          count(sharedIndex(status, current.severity, true));
           return COUNTED;
         };
-  for (const run of runs) {
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
     current = run;
-    const check = checks.get(run.rule.check);
+    const check = runChecks[r];
     if (!check) {
       take(run, { status: 'error', messageId: '__missing', key: 'check', data: {} });
     } else {
-      let outcomes: CheckOutcome[] | undefined;
+      let outcomes: readonly CheckOutcome[] | undefined;
       try {
-        outcomes = check.appliesTo(inventory)
-          ? check.run({ inventory, params: run.params, rule: run.rule, brief })
-          : [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
-        if (outcomes.length === 0) outcomes = [{ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' }];
+        outcomes = check.appliesTo(inventory) ? check.run({ inventory, params: run.params, rule: run.rule, brief }) : NOTHING_TO_JUDGE;
+        if (outcomes.length === 0) outcomes = NOTHING_TO_JUDGE;
       } catch (err) {
-        tally.fill(0); // what the check counted before it failed is dropped with its outcomes
+        // What the check counted before it failed is dropped with its outcomes.
+        tally.fill(0);
+        touchedCount = 0;
         take(run, { status: 'error', messageId: '__error', key: 'error' }, `Check ${check.name} failed: ${(err as Error).message}`);
       }
-      for (const outcome of outcomes ?? []) if (outcome !== COUNTED) take(run, outcome);
+      if (outcomes) {
+        for (let i = 0; i < outcomes.length; i++) {
+          const outcome = outcomes[i]!;
+          if (outcome !== COUNTED) take(run, outcome);
+        }
+      }
     }
-    for (let i = 0; i < tally.length; i++) {
-      if (tally[i] === 0) continue;
-      detail.counted.push([sharedResult(run, i), tally[i]!]);
-      tally[i] = 0;
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = touched[i]!;
+      addCounted(detail, sharedResult(run, slot), tally[slot]!);
+      tally[slot] = 0;
     }
+    touchedCount = 0;
   }
   return results;
+}
+
+// evaluate()'s tally (see there): one per thread, as evaluate never runs inside itself.
+const TALLY = new Uint32Array(50);
+const TOUCHED = new Uint8Array(50);
+
+// The check of each planned run, looked up once per run list and check set rather than once
+// per run and group: a streamed scan evaluates thousands of small groups with the same runs.
+const runChecksMemo = new WeakMap<PlannedRun[], { checks: Map<string, Check>; list: (Check | undefined)[] }>();
+function checksOf(runs: PlannedRun[], checks: Map<string, Check>): (Check | undefined)[] {
+  const memo = runChecksMemo.get(runs);
+  if (memo && memo.checks === checks && memo.list.length === runs.length) return memo.list;
+  const list = runs.map((run) => checks.get(run.rule.check));
+  runChecksMemo.set(runs, { checks, list });
+  return list;
+}
+
+/** What a check with nothing to judge yields (read only: shared by every such run). */
+const NOTHING_TO_JUDGE: readonly CheckOutcome[] = Object.freeze([Object.freeze({ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' })]);
+
+// Where each shared result stands in a detail's counted list: a caller that judges many
+// small groups into one detail (the streamed text scan does) gets one entry per shared
+// result, added to in place, not one per group.
+const countedAt = new WeakMap<ResultDetail, Map<Result, number>>();
+function addCounted(detail: ResultDetail, result: Result, n: number): void {
+  let at = countedAt.get(detail);
+  if (!at) countedAt.set(detail, (at = new Map()));
+  const i = at.get(result);
+  const entry = i === undefined ? undefined : detail.counted[i];
+  // The caller owns the list and may have emptied or reordered it: trust the index only
+  // when it still points at this result.
+  if (entry !== undefined && entry[0] === result) entry[1] += n;
+  else {
+    at.set(result, detail.counted.length);
+    detail.counted.push([result, n]);
+  }
 }

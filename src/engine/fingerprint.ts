@@ -13,21 +13,30 @@ const sha256 = oneShot ? (s: string) => oneShot('sha256', s) : (s: string) => cr
  */
 export function fingerprintOf(ruleId: string, location: Location | undefined, key: string, variant = ''): string {
   const subject = location?.file ?? location?.endpoint ?? '';
-  const input = `${ruleId}\0${subject}\0${key}\0${variant}`;
+  if (subject !== '') return digest(`${ruleId}\0${subject}\0${key}\0${variant}`);
   // Without a subject (a generic not-applicable result: one per rule run and host group,
-  // thousands on a large tree) the same few inputs recur: hash each once.
-  if (subject === '') {
-    let known = unlocated.get(input);
-    if (known === undefined) {
-      known = digest(input);
-      if (unlocated.size < UNLOCATED_MAX) unlocated.set(input, known);
+  // thousands on a large tree) the same few inputs recur: hash each once, found by its
+  // parts (strings the rules hold, whose hashes V8 keeps) rather than by a joined input
+  // that would be built and hashed again every time.
+  const byVariant = unlocated.get(ruleId)?.get(key);
+  let known = byVariant?.get(variant);
+  if (known === undefined) {
+    known = digest(`${ruleId}\0\0${key}\0${variant}`);
+    if (unlocatedCount < UNLOCATED_MAX) {
+      let byKey = unlocated.get(ruleId);
+      if (!byKey) unlocated.set(ruleId, (byKey = new Map()));
+      let variants = byKey.get(key);
+      if (!variants) byKey.set(key, (variants = new Map()));
+      variants.set(variant, known);
+      unlocatedCount++;
     }
-    return known;
   }
-  return digest(input);
+  return known;
 }
 
-const unlocated = new Map<string, string>();
+/** Fingerprints of subject-less inputs: rule id → key → variant → fingerprint. */
+const unlocated = new Map<string, Map<string, Map<string, string>>>();
+let unlocatedCount = 0;
 const UNLOCATED_MAX = 4096;
 
 function digest(input: string): string {

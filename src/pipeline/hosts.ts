@@ -42,7 +42,7 @@ const fileOf = (model: unknown): string | undefined => {
  * probe observations) form a group of their own: which of several hosts a probed endpoint
  * runs is not known, so none of them is compared with it.
  */
-export function splitByHost(inv: Inventory): Inventory[] {
+export function splitByHost(inv: Inventory, loneGroupFiles = Infinity): Inventory[] {
   // Models name their file by its report path; the host comes from the path under the root.
   const hostByPath = new Map(inv.artifacts.map((a) => [a.path, hostKeyOf(a.absPath, inv.settings.roots)]));
   const hostOfFile = (f: string): string => hostByPath.get(f) ?? hostOf(f);
@@ -79,18 +79,24 @@ export function splitByHost(inv: Inventory): Inventory[] {
     }
   }
   // Hosts with nothing but vsftpd configs have nothing to cross-pair (vsftpd rules judge
-  // each file alone): judge them as one group, so a tree of thousands of hosts does not
-  // run every rule once per host.
+  // each file alone): judge them together, so a tree of thousands of hosts does not run
+  // every rule once per host; in groups of about loneGroupFiles configs (whole hosts), so
+  // what a rule reads of each file is still in the CPU cache when the next rule reads it.
   const alone: Inventory[] = [];
-  const lone = { ...inv, artifacts: [] as Inventory['artifacts'], models: { vsftpd: [] as NonNullable<Inventory['models']['vsftpd']> } };
+  const lones: Inventory[] = [];
+  let lone: { artifacts: Inventory['artifacts']; vsftpd: NonNullable<Inventory['models']['vsftpd']> } | undefined;
   for (const g of groups.values()) {
     const kinds = Object.keys(g.models);
     if (kinds.length === 1 && kinds[0] === 'vsftpd') {
+      if (!lone || lone.vsftpd.length >= loneGroupFiles) {
+        lone = { artifacts: [], vsftpd: [] };
+        lones.push({ ...inv, artifacts: lone.artifacts, models: { vsftpd: lone.vsftpd } });
+      }
       lone.artifacts.push(...g.artifacts);
-      lone.models.vsftpd.push(...(g.models.vsftpd ?? []));
+      lone.vsftpd.push(...(g.models.vsftpd ?? []));
     } else alone.push(g);
   }
-  return lone.models.vsftpd.length ? [lone, ...alone] : alone;
+  return [...lones, ...alone];
 }
 
 /**

@@ -69,8 +69,14 @@ export type RuleSet = Awaited<ReturnType<typeof loadRuleSet>>;
  * Each host's inventory judged alone (cross-artifact rules pair only files of one host);
  * the per-host result lists are merged by mergeHostResults.
  */
-export function evaluateHosts(inventory: Inventory, runs: PlannedRun[], checks: RuleSet['checks'], detail?: ResultDetail): { hosts: Inventory[]; perHost: Result[][] } {
-  const hosts = splitByHost(inventory);
+export function evaluateHosts(
+  inventory: Inventory,
+  runs: PlannedRun[],
+  checks: RuleSet['checks'],
+  detail?: ResultDetail,
+  loneGroupFiles?: number,
+): { hosts: Inventory[]; perHost: Result[][] } {
+  const hosts = splitByHost(inventory, loneGroupFiles);
   return { hosts, perHost: hosts.map((h) => evaluate(h, runs, checks, detail)) };
 }
 
@@ -149,6 +155,12 @@ export interface JudgeFilesContext {
   detail?: ResultDetail;
   /** Hash every artifact (default; reports list the hashes). */
   artifactHashes?: boolean;
+  /**
+   * Judge hosts that hold only vsftpd configs in groups of about this many files (default:
+   * all in one). Smaller groups are faster but change the order of results across files,
+   * so only a report that sorts them itself (the streamed text) asks for it.
+   */
+  loneGroupFiles?: number;
 }
 
 /**
@@ -169,7 +181,7 @@ export async function judgeFiles(files: readonly FoundFile[], ctx: JudgeFilesCon
     diagnostics.push(...split.diagnostics);
   }
   const inventory: Inventory = { settings, artifacts: collected.artifacts, models: models as Partial<InventoryModels>, diagnostics };
-  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks, ctx.detail);
+  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks, ctx.detail, ctx.loneGroupFiles);
   return { inventory, hosts, perHost, unrecognised: collected.unrecognised };
 }
 

@@ -96,10 +96,17 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
   return batches;
 }
 
+/**
+ * vsftpd-only hosts are judged this many files at a time (see JudgeFilesContext): measured on
+ * 10,000 generated files, judging took 300 ms in one group per 100-file batch, 250 ms in
+ * groups of 25 and 270 ms in groups of 10 (each group pays for every rule once).
+ */
+const LONE_GROUP_FILES = 25;
+
 /** Judges one batch of whole hosts and keeps only what the text report and its summary need. */
 export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet, runs: PlannedRun[], stream: StreamSettings): Promise<BatchDigest> {
   const detail = textDetail(stream);
-  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail, artifactHashes: false });
+  const judged = await judgeFiles(files, { settings: stream.settings, ruleSet, runs, maxFileBytes: stream.maxFileBytes, detail, artifactHashes: false, loneGroupFiles: LONE_GROUP_FILES });
   const counted = detail.counted;
   const runOf = runIndex(runs);
   const located: Result[] = [];
