@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Artifact } from '../src/model/artifact.js';
 import type { Inventory } from '../src/model/inventory.js';
 import { hostOf, splitByHost } from '../src/pipeline/hosts.js';
 import { defaultSettings, runScan } from '../src/pipeline/scan.js';
@@ -61,7 +62,7 @@ describe('grouping hosts that hold only vsftpd configs', () => {
   // and one that also has a firewall file (judged on its own).
   const files = [...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((h) => `${h}/etc/vsftpd.conf`), 'h/etc/vsftpd.conf', 'h/etc/vsftpd/vsftpd.conf'];
   const settings = defaultSettings({ roots: ['/t'] });
-  const artifact = (p: string) => ({ path: p, absPath: `/t/${p}`, kind: 'vsftpd-conf', size: 1, sha256: '' });
+  const artifact = (p: string): Artifact => ({ path: p, absPath: `/t/${p}`, kind: 'vsftpd-conf', size: 1, sha256: '', mode: 0o644, classifiedBy: 'name' });
   const inv: Inventory = {
     settings,
     artifacts: [...files.map(artifact), artifact('fw/etc/iptables/rules.v4')],
