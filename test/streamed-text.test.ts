@@ -40,7 +40,16 @@ beforeAll(() => {
   );
   writeFileSync(path.join(waived, 'vsftpd', 'users', 'bob'), 'local_root=/srv/bob\nbogus_option=1\n');
   mkdirSync(path.join(tree, 'loose'), { recursive: true });
-  writeFileSync(path.join(tree, 'loose', 'vsftpd.conf'), 'anonymous_enable=YES\nssl_enable=NO\n');
+  writeFileSync(path.join(tree, 'loose', 'vsftpd.conf'), 'anonymous_enable=YES\nssl_enable=NO\nlocal_enable=NÖ\n');
+  // Text beyond ASCII everywhere a group takes text from (the streamed groups are written as
+  // UTF-8 bytes): the path, a Latin-1 letter and wider characters in values, evidence and a
+  // waiver's reason.
+  const wide = path.join(tree, 'hôte-漢', 'etc');
+  mkdirSync(wide, { recursive: true });
+  writeFileSync(
+    path.join(wide, 'vsftpd.conf'),
+    'listen=YES\nssl_enable=YÉS\nftpd_banner=Grüße — 漢字\n#ftps-audit-ignore vsftpd/ssl-reuse-not-required Grüße, 漢字 fleet\nrequire_ssl_reuse=NO\nmax_per_ip=5é\n',
+  );
 });
 afterAll(() => {
   rmSync(tree, { recursive: true, force: true });

@@ -4,7 +4,8 @@ import { SEVERITY_RANK } from '../model/result.js';
 import type { Check, CheckContext, CheckOutcome, RuleDefinition } from './types.js';
 import type { Pack } from './packs.js';
 import { fingerprintOf } from './fingerprint.js';
-import { formatMessage } from './messages.js';
+import { formatMessage, formatMessageBytes } from './messages.js';
+import { utf8Bytes } from './utf8-text.js';
 
 /** One rule to run with one parameter set, and the controls (across packs) it evidences. */
 export interface PlannedRun {
@@ -83,6 +84,11 @@ export interface ResultDetail {
    * located). Their order is not kept.
    */
   counted: [Result, number][];
+  /**
+   * Word messages as byte strings (their UTF-8 bytes, one per character: see utf8-text.ts),
+   * for a report that writes them out as bytes. Default: as text.
+   */
+  utf8Messages?: boolean;
 }
 
 /** Every result distinct: nothing is ever counted (its list is frozen, so nothing can be). */
@@ -123,6 +129,13 @@ function sharedResult(run: PlannedRun, i: number): Result {
 const DISTINCT = 1;
 const WORDED = 2;
 const FINGERPRINTED = 4;
+/** Worded as a byte string (ResultDetail.utf8Messages). */
+const UTF8_BYTES = 8;
+
+/** A message the engine words itself, as the caller wants it (see UTF8_BYTES). */
+function wordAs(wants: number, message: string): string {
+  return wants & UTF8_BYTES ? utf8Bytes(message) : message;
+}
 const detailTables = new WeakMap<ResultDetail, Uint8Array>();
 function detailTable(detail: ResultDetail): Uint8Array {
   let table = detailTables.get(detail);
@@ -131,7 +144,10 @@ function detailTable(detail: ResultDetail): Uint8Array {
     for (const status of STATUS_AT) {
       for (const located of [false, true]) {
         table[wantedIndex(status, located)] =
-          (detail.distinct(status, located) ? DISTINCT : 0) | (detail.worded(status) ? WORDED : 0) | (detail.fingerprinted(status, located) ? FINGERPRINTED : 0);
+          (detail.distinct(status, located) ? DISTINCT : 0) |
+          (detail.worded(status) ? WORDED : 0) |
+          (detail.fingerprinted(status, located) ? FINGERPRINTED : 0) |
+          (detail.utf8Messages ? UTF8_BYTES : 0);
       }
     }
     detailTables.set(detail, table);
@@ -157,8 +173,8 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, wants: number): Result
   const message = !(wants & WORDED)
     ? ''
     : template
-      ? formatMessage(template, outcome.lazyData ? outcome.lazyData() : outcome.data)
-      : `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`;
+      ? (wants & UTF8_BYTES ? formatMessageBytes : formatMessage)(template, outcome.lazyData ? outcome.lazyData() : outcome.data)
+      : wordAs(wants, `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`);
   const severity = outcome.severity ?? run.severity;
   const fingerprint = wants & FINGERPRINTED ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';
   const { location, evidence, assumptions } = outcome;
@@ -202,7 +218,7 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
     const wants = wanted(table, outcome.status, located);
     if (!(wants & DISTINCT)) count(sharedIndex(outcome.status, outcome.severity ?? run.severity, located));
     else if (message === undefined) results.push(toResult(run, outcome, wants));
-    else results.push({ ...toResult(run, outcome, wants), message });
+    else results.push({ ...toResult(run, outcome, wants), message: wordAs(wants, message) });
   };
   // See CheckContext.brief: an outcome counted is tallied at once (a located outcome without
   // a severity of its own: the run's). The canonical report counts nothing.

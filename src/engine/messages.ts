@@ -1,13 +1,18 @@
+import { toUtf8Bytes, utf8Bytes } from './utf8-text.js';
+
 type Data = Record<string, string | number | boolean> | undefined;
 type Compiled = (data: Data) => string;
 
 // Rule messages are few and formatted tens of thousands of times per scan: split each
-// template once into literal and placeholder parts.
+// template once into literal and placeholder parts (for byte strings, each part converted
+// once; see utf8-text.ts).
 const compiled = new Map<string, Compiled>();
+const compiledBytes = new Map<string, Compiled>();
 
-function compile(template: string): Compiled {
+function compile(template: string, bytes: boolean): Compiled {
   const parts = template.split(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/);
-  if (parts.length === 1) return () => template;
+  if (bytes) for (let i = 0; i < parts.length; i += 2) parts[i] = toUtf8Bytes(parts[i]!);
+  if (parts.length === 1) return () => parts[0]!;
   // join, not +=: a message is kept for the whole run (hundreds of thousands on a large
   // tree), and += leaves a tree of concatenated pieces where join gives one flat string.
   return (data) => {
@@ -17,7 +22,8 @@ function compile(template: string): Compiled {
       const name = parts[i];
       // One keyed read in the usual case; `in` only for a missing or undefined value.
       const value = data?.[name];
-      out[i] = value !== undefined ? String(value) : data && name in data ? 'undefined' : `{{${name}}}`;
+      const piece = value !== undefined ? String(value) : data && name in data ? 'undefined' : `{{${name}}}`;
+      out[i] = bytes ? utf8Bytes(piece) : piece;
       out[i + 1] = parts[i + 1];
     }
     return out.join('');
@@ -27,6 +33,13 @@ function compile(template: string): Compiled {
 /** Fills {{name}} placeholders; an unknown name is left visible rather than silently blank. */
 export function formatMessage(template: string, data: Data): string {
   let fn = compiled.get(template);
-  if (!fn) compiled.set(template, (fn = compile(template)));
+  if (!fn) compiled.set(template, (fn = compile(template, false)));
+  return fn(data);
+}
+
+/** formatMessage() as a byte string (the message's UTF-8 bytes, one per character: see utf8-text.ts). */
+export function formatMessageBytes(template: string, data: Data): string {
+  let fn = compiledBytes.get(template);
+  if (!fn) compiledBytes.set(template, (fn = compile(template, true)));
   return fn(data);
 }

@@ -170,7 +170,7 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
 const styles = new WeakMap<StreamSettings, TextStyle>();
 function styleOf(stream: StreamSettings): TextStyle {
   let style = styles.get(stream);
-  if (!style) styles.set(stream, (style = textStyle({ color: stream.color, showPasses: stream.showPasses })));
+  if (!style) styles.set(stream, (style = textStyle({ color: stream.color, showPasses: stream.showPasses, utf8Bytes: true })));
   return style;
 }
 
@@ -184,6 +184,8 @@ const SOMEWHERE = Object.freeze({});
 function textDetail(stream: StreamSettings): ResultDetail {
   return {
     counted: [],
+    // Groups are rendered and written as byte strings (see engine/utf8-text.ts).
+    utf8Messages: true,
     worded: (status) => isListedStatus(status, stream.showPasses),
     fingerprinted: (status, located) => isGenericNotApplicable({ status, location: located ? SOMEWHERE : undefined }),
     // Only listed results and generic not-applicable ones are looked at one by one.
@@ -192,18 +194,18 @@ function textDetail(stream: StreamSettings): ResultDetail {
 }
 
 /**
- * A batch's groups as UTF-8, back to back, in a buffer of exactly their size: its own memory
- * (not Buffer's shared pool), so it can be kept until the end and transferred from a worker
- * thread. Measured first (Buffer.byteLength), then written once: encoding into a reused
- * buffer and copying out touched every byte of a large report twice.
+ * A batch's groups (byte strings: their UTF-8 bytes, one per character) back to back, in a
+ * buffer of exactly their size: its own memory (not Buffer's shared pool), so it can be kept
+ * until the end and transferred from a worker thread. A byte string's length is its size,
+ * and writing it is a copy.
  */
 function encodeGroups(keys: string[], texts: string[]): BatchDigest['fileGroups'] {
   let size = 0;
-  for (const t of texts) size += Buffer.byteLength(t, 'utf8');
+  for (const t of texts) size += t.length;
   const text = Buffer.allocUnsafeSlow(size);
   const ends: number[] = [];
   let end = 0;
-  for (const t of texts) ends.push((end += text.write(t, end, 'utf8')));
+  for (const t of texts) ends.push((end += text.write(t, end, 'latin1')));
   return { keys, ends, text };
 }
 
@@ -293,7 +295,7 @@ export function finishStreamedText(
   };
   const text: (string | Uint8Array)[] = [renderTextHeader(frame, style)];
   for (const key of [...rendered.keys(), ...loose.keys()].sort(compareGroupKeys)) {
-    text.push(rendered.get(key) ?? renderTextGroup(key, loose.get(key)!, kinds.get(key), style));
+    text.push(rendered.get(key) ?? Buffer.from(renderTextGroup(key, loose.get(key)!, kinds.get(key), style), 'latin1'));
   }
   text.push(renderTextTail(frame, style));
   return { text, exitCode: blocking ? 1 : 0, ...(waivers ? { waivers } : {}) };

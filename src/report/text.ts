@@ -3,11 +3,18 @@ import type { ScanReport } from '../model/report.js';
 import type { Result, Severity } from '../model/result.js';
 import { SEVERITIES, SEVERITY_RANK } from '../model/result.js';
 import { formatLocation } from '../model/location.js';
+import { toUtf8Bytes, utf8Bytes } from '../engine/utf8-text.js';
 
 export interface TextOptions {
   color: boolean;
   /** List passing results too (they are always counted in the summary). */
   showPasses?: boolean;
+  /**
+   * Render groups as byte strings (their UTF-8 bytes, one per character: see
+   * engine/utf8-text.ts), from results whose messages are byte strings already
+   * (ResultDetail.utf8Messages). Only renderTextGroup heeds it.
+   */
+  utf8Bytes?: boolean;
 }
 
 /** The styles the report uses: chalk's when colouring. */
@@ -79,6 +86,8 @@ export interface TextStyle {
   sev: Record<Severity, (s: string) => string>;
   color: boolean;
   showPasses: boolean;
+  /** See TextOptions.utf8Bytes. */
+  bytes: boolean;
   /** Lines that are the same for every failure of one rule run (fix, controls), by remediation and controls. */
   failTails: WeakMap<object, WeakMap<object, string>>;
   /** Status (or, for failures, severity) labels, painted. */
@@ -87,7 +96,15 @@ export interface TextStyle {
 
 export function textStyle(opts: TextOptions): TextStyle {
   const chalk = opts.color ? new Chalk({ level: 1 }) : undefined;
-  return { c: chalk ?? PLAIN, sev: chalk ? paint(chalk) : PLAIN_SEVERITIES, color: opts.color, showPasses: Boolean(opts.showPasses), failTails: new WeakMap(), labels: new Map() };
+  return {
+    c: chalk ?? PLAIN,
+    sev: chalk ? paint(chalk) : PLAIN_SEVERITIES,
+    color: opts.color,
+    showPasses: Boolean(opts.showPasses),
+    bytes: Boolean(opts.utf8Bytes),
+    failTails: new WeakMap(),
+    labels: new Map(),
+  };
 }
 
 function labelOf(r: Result, style: TextStyle): string {
@@ -122,7 +139,9 @@ function spellFailTail(r: Result, style: TextStyle): string {
   }
   const controls = controlsText(r.controls);
   if (controls) out.push(style.c.gray(`      controls: ${controls}`));
-  return out.join('\n');
+  // Spelt once per rule run: as a byte string, made afresh (see toUtf8Bytes).
+  const text = out.join('\n');
+  return style.bytes ? toUtf8Bytes(text) : text;
 }
 
 /** Whether results of a status are listed (passes only with showPasses; not-applicable never). */
@@ -171,24 +190,29 @@ export function renderTextHeader(frame: TextFrame, style: TextStyle): string {
 /** One group: its heading, then its results worst first, each with evidence and fix. Sorts `list`. */
 export function renderTextGroup(key: string, list: Result[], kind: string | undefined, style: TextStyle): string {
   const { c } = style;
+  // Byte strings (TextOptions.utf8Bytes): only text from outside the report's own ASCII
+  // (paths, lines of the file, waiver reasons, assumptions) is converted, each piece as it
+  // comes, before it is joined to anything (a joined piece would be copied to be tested).
+  // Rule ids are ASCII (rules/schema.json), and messages come converted.
+  const b = style.bytes ? utf8Bytes : same;
   const out: string[] = [];
-  out.push(c.underline(key) + (kind !== undefined ? c.gray(` (${kind})`) : ''));
+  out.push(c.underline(b(key)) + (kind !== undefined ? c.gray(` (${b(kind)})`) : ''));
   for (const r of list.sort(sortResults)) {
     const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
     const label = labelOf(r, style);
-    const waived = r.waived ? c.green(` [waived: ${r.waived.reason}]`) : '';
+    const waived = r.waived ? c.green(` [waived: ${b(r.waived.reason)}]`) : '';
     const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
     out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
     out.push(indent(r.message, '      '));
     if (r.status === 'fail' || r.status === 'not-evaluated') {
-      if (r.evidence) out.push(c.gray(indent(r.evidence, '      > ')));
-      if (r.assumptions?.length) out.push(c.gray(indent(r.assumptions.join('\n'), '      assumes: ')));
+      if (r.evidence) out.push(c.gray(indent(b(r.evidence), '      > ')));
+      if (r.assumptions?.length) out.push(c.gray(indent(b(r.assumptions.join('\n')), '      assumes: ')));
       if (r.status === 'fail') {
         const tail = failTail(r, style);
         if (tail) out.push(tail);
       } else {
         const controls = controlsText(r.controls);
-        if (controls) out.push(c.gray(`      controls: ${controls}`));
+        if (controls) out.push(c.gray(`      controls: ${b(controls)}`));
       }
     }
   }
