@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Plugin } from '@oclif/core/config';
 import { describe, expect, it } from 'vitest';
@@ -53,9 +54,10 @@ describe('the bundled CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Summary$/m);
     const loaded = loadedFiles(r.stderr);
-    expect(loaded).toContain('dist/bundle/main.js');
-    expect(loaded).toContain('dist/bundle/commands.js');
-    expect(loaded.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/'))).toEqual([]);
+    expect(loaded).toContain('dist/bundle/main.cjs');
+    expect(loaded).toContain('dist/bundle/commands.cjs');
+    // Outside the bundle only what loads it (with V8's code cache).
+    expect(loaded.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/'))).toEqual(['dist/cli/code-cache.js']);
     expect(loaded.filter((f) => /node_modules\/(@oclif|semver)\//.test(f))).toEqual([]);
   });
 
@@ -64,7 +66,51 @@ describe('the bundled CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`ftps-audit/${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version} ${process.platform}-${process.arch} node-${process.version}\n`);
     const loaded = loadedFiles(r.stderr);
-    expect(loaded).toContain('dist/bundle/main.js');
-    expect(loaded).not.toContain('dist/bundle/commands.js');
+    expect(loaded).toContain('dist/bundle/main.cjs');
+    expect(loaded).not.toContain('dist/bundle/commands.cjs');
+  });
+});
+
+describe("the bundle's code cache", () => {
+  const run = (root: string, args: string[]) =>
+    spawnSync('node', [path.join(root, 'bin', 'run.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FTPS_AUDIT_CODE_CACHE: 'report' }, timeout: 60_000 });
+  const served = (stderr: string) => {
+    const m = /^code cache: (\d+) bundle file\(s\) from the cache \(([^)]*)\); (\d+) compiled/m.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    return { fromCache: m![2] ? m![2].split(', ') : [], compiled: Number(m![3]) };
+  };
+
+  it('is made by the build and serves every bundle file a scan loads', () => {
+    const r = run(ROOT, ['scan', 'samples', '--fail-on', 'none']);
+    expect(r.status).toBe(0);
+    const use = served(r.stderr);
+    expect(use.compiled).toBe(0);
+    expect(use.fromCache).toContain('main.cjs');
+    expect(use.fromCache).toContain('commands.cjs');
+  });
+
+  it('is not used for a bundle file whose content changed, nor when V8 refuses it, and the CLI still runs', () => {
+    const copy = mkdtempSync(path.join(tmpdir(), 'ftps-audit-code-cache-'));
+    try {
+      for (const part of ['bin', 'dist', 'rules', 'schemas', 'templates', 'package.json', 'oclif.manifest.json']) cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+      const bundle = path.join(copy, 'dist', 'bundle');
+      const caches = path.join(copy, 'dist', 'bundle-cache');
+      // commands.cjs edited (one more line): its cache, named by the old content, is not found.
+      appendFileSync(path.join(bundle, 'commands.cjs'), '\n// edited\n');
+      // main.cjs's cache spoilt in place: V8 refuses it and the file is compiled.
+      const mainCache = readdirSync(caches).find((f) => f.startsWith('main.cjs.'))!;
+      writeFileSync(path.join(caches, mainCache), Buffer.alloc(statSync(path.join(caches, mainCache)).size, 7));
+      const r = run(copy, ['scan', path.join(ROOT, 'samples'), '--fail-on', 'none']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(run(ROOT, ['scan', path.join(ROOT, 'samples'), '--fail-on', 'none']).stdout);
+      const use = served(r.stderr);
+      expect(use.compiled).toBe(2);
+      expect(use.fromCache).not.toContain('main.cjs');
+      expect(use.fromCache).not.toContain('commands.cjs');
+      expect(use.fromCache.length).toBeGreaterThan(10);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
