@@ -80,4 +80,9 @@ export interface VsftpdConfig {
   inlineWaivers: { ruleId: string; reason: string; line: number; appliesToLine: number }[];
   /** Effective value of any option known to the flavor (explicit or default). */
   effective(option: string): EffectiveValue | undefined;
+  /**
+   * Optional: effective() by the option's number (vsftpdOptionNumber() of the parser), for
+   * checks that ask every file of a tree for the same options: no lookup of the name.
+   */
+  effectiveAt?(optionNumber: number): EffectiveValue | undefined;
 }

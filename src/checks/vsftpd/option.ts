@@ -1,5 +1,6 @@
 import type { Check, CheckContext, CheckOutcome } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
+import { vsftpdOptionNumber } from '../../parsers/vsftpd/index.js';
 import type { EffectiveValue, VsftpdConfig, VsftpdValue } from '../../model/vsftpd.js';
 import { assumptionOf, describeSource, displayValue, evidenceOf, locationOf, NO_ASSUMPTIONS, toOctal } from './describe.js';
 
@@ -176,25 +177,42 @@ function expectationWords(c: Condition, ev: EffectiveValue): string {
  */
 interface CompiledCondition {
   cond: Condition;
+  /** The option's number (vsftpdOptionNumber), when some build has the option. */
+  number: number | undefined;
   /** prepare(cond, ev) for the last option type met (an option's type is the same in every file). */
   type?: EffectiveValue['type'];
   prepared?: Prepared;
 }
+// One shape for every rule's compiled params, whatever shape its rule data has: the check
+// reads these, not the params, once per rule per file.
 interface CompiledParams {
   key: string;
   when: CompiledCondition[];
   expect: CompiledCondition[];
   all: boolean;
+  flavors: string[] | undefined;
 }
 const compiledParams = new WeakMap<OptionParams, CompiledParams>();
 function compile(params: OptionParams): CompiledParams {
   let c = compiledParams.get(params);
   if (!c) {
-    const conditions = (list: Condition[] | undefined): CompiledCondition[] => (list ?? []).map((cond) => ({ cond }));
-    c = { key: params.expect.map((x) => x.option).join(','), when: conditions(params.when), expect: conditions(params.expect), all: (params.mode ?? 'all') === 'all' };
+    const conditions = (list: Condition[] | undefined): CompiledCondition[] => (list ?? []).map((cond) => ({ cond, number: vsftpdOptionNumber(cond.option) }));
+    c = {
+      key: params.expect.map((x) => x.option).join(','),
+      when: conditions(params.when),
+      expect: conditions(params.expect),
+      all: (params.mode ?? 'all') === 'all',
+      flavors: params.flavors,
+    };
     compiledParams.set(params, c);
   }
   return c;
+}
+
+/** The effective value a compiled condition asks about. */
+function effectiveOf(config: VsftpdConfig, c: CompiledCondition): EffectiveValue | undefined {
+  if (c.number === undefined) return undefined;
+  return config.effectiveAt ? config.effectiveAt(c.number) : config.effective(c.cond.option);
 }
 
 function holdsCompiled(c: CompiledCondition, ev: EffectiveValue): boolean {
@@ -211,21 +229,23 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
   // loops, nothing kept per file but the outcome (an effective value is one array read, so
   // it is asked again rather than collected), and the words only when a report shows them.
   const key = compiled.key;
-  if (params.flavors && !params.flavors.includes(config.flavor)) {
+  if (compiled.flavors && !compiled.flavors.includes(config.flavor)) {
     return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
   }
-  for (const c of compiled.when) {
-    const ev = config.effective(c.cond.option);
-    if (!ev || !holdsCompiled(c, ev)) {
+  const when = compiled.when;
+  for (let i = 0; i < when.length; i++) {
+    const ev = effectiveOf(config, when[i]!);
+    if (!ev || !holdsCompiled(when[i]!, ev)) {
       return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
   }
   const expect = params.expect;
+  const expected = compiled.expect;
   let firstOk = -1;
   let firstFailed = -1;
-  for (let i = 0; i < expect.length; i++) {
-    const cond = expect[i];
-    const ev = config.effective(cond.option);
+  for (let i = 0; i < expected.length; i++) {
+    const cond = expected[i]!.cond;
+    const ev = effectiveOf(config, expected[i]!);
     if (!ev) {
       return {
         status: 'not-evaluated',
@@ -235,7 +255,7 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
         data: { reason: `${cond.option} is not an option of the vsftpd ${config.flavor} build`, flavor: config.flavor, file: config.file, option: cond.option },
       };
     }
-    if (holdsCompiled(compiled.expect[i]!, ev)) {
+    if (holdsCompiled(expected[i]!, ev)) {
       if (firstOk < 0) firstOk = i;
     } else if (firstFailed < 0) firstFailed = i;
   }

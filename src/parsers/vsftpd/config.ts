@@ -465,6 +465,18 @@ class ParsedVsftpdConfig implements VsftpdConfig {
   effective(option: string): EffectiveValue | undefined {
     return lookUp(this.#values, option);
   }
+
+  effectiveAt(optionNumber: number): EffectiveValue | undefined {
+    return this.#values[optionNumber] ?? undefined;
+  }
+}
+
+/**
+ * The number of an option name (some build's option) for VsftpdConfig.effectiveAt, or
+ * undefined: a name no build has, which effective() answers with undefined too.
+ */
+export function vsftpdOptionNumber(option: string): number | undefined {
+  return OPTION_INDEX.get(option);
 }
 
 /** A comment line holding the waiver word (the caller looks for it in the bytes first). */

@@ -3,7 +3,7 @@ import type { Artifact } from '../../model/artifact.js';
 import type { ScanSettings } from '../../model/inventory.js';
 import type { VsftpdSyntaxCode } from '../../model/vsftpd.js';
 import { parserFor } from '../registry.js';
-import { firstStartupFailure, parseVsftpdConf } from './index.js';
+import { firstStartupFailure, optionTable, parseVsftpdConf, vsftpdOptionNumber } from './index.js';
 
 const parse = (text: string | Buffer, flavor: 'debian' | 'upstream' | 'rhel' = 'debian') => parseVsftpdConf(text, 'etc/vsftpd.conf', flavor);
 const codes = (text: string | Buffer, flavor: 'debian' | 'upstream' | 'rhel' = 'debian'): VsftpdSyntaxCode[] =>
@@ -362,5 +362,20 @@ describe('messages', () => {
     expect(c.issues[0]!.message).toContain('banner_file\\r');
     // daemonMessage stays byte-exact: it is what the daemon prints.
     expect(c.issues[0]!.daemonMessage).toBe('missing value in config file for: banner_file\r');
+  });
+});
+
+describe('effectiveAt', () => {
+  it('answers as effective() does, for every option of every build and for names no build has', () => {
+    for (const flavor of ['upstream', 'debian', 'rhel'] as const) {
+      const config = parseVsftpdConf('listen=YES\nssl_enable=YES\nlocal_umask=022\nssl_tlsv1_2=YES\n', 'vsftpd.conf', flavor);
+      const names = new Set([...optionTable('upstream').keys(), ...optionTable('debian').keys(), ...optionTable('rhel').keys()]);
+      for (const name of names) {
+        const n = vsftpdOptionNumber(name);
+        expect(n, name).toBeTypeOf('number');
+        expect(config.effectiveAt!(n!), `${flavor} ${name}`).toBe(config.effective(name));
+      }
+      expect(vsftpdOptionNumber('no_such_option')).toBeUndefined();
+    }
   });
 });

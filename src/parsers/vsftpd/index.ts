@@ -9,7 +9,7 @@ import type { VsftpdConfig, VsftpdFlavor } from '../../model/vsftpd.js';
 import type { ArtifactParser } from '../types.js';
 import { buildConfig, type VsftpdFileRole } from './config.js';
 
-export { firstStartupFailure, type VsftpdFileRole } from './config.js';
+export { firstStartupFailure, vsftpdOptionNumber, type VsftpdFileRole } from './config.js';
 export { optionSpec, optionTable, type VsftpdOptionSpec } from './options.js';
 export { VSFTP_CONF_FILE_MAX } from './grammar.js';
 
