@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, writeFileSync, writevSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import type { ScanReport } from '../model/report.js';
 
 export interface OutputRequest {
@@ -67,8 +68,10 @@ export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Ar
     } finally {
       closeSync(fd);
     }
-  } else if (isRegularFile(1)) {
-    // Redirected to a file: the same gathered writes (nothing of ours is buffered on stdout).
+  } else if (takesBlockingWrites(1)) {
+    // Redirected to a file or a device such as /dev/null (CI runs that want only the exit
+    // code): the same gathered writes (nothing of ours is buffered on stdout). Node writes
+    // to these synchronously, one system call per piece, without gathering them.
     writeAllGathered(1, pieces);
   } else {
     // A pipe or terminal: corked, the stream hands all pieces to one gathered write.
@@ -78,9 +81,14 @@ export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Ar
   }
 }
 
-function isRegularFile(fd: number): boolean {
+/**
+ * A regular file, or a character device that is not a terminal: written to directly, and
+ * never short of room. (A pipe or socket may be non-blocking, and a terminal is the stream's.)
+ */
+export function takesBlockingWrites(fd: number): boolean {
   try {
-    return fstatSync(fd).isFile();
+    const st = fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
   } catch {
     return false;
   }
