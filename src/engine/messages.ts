@@ -22,8 +22,9 @@ function compile(template: string, bytes: boolean): Compiled {
       const name = parts[i];
       // One keyed read in the usual case; `in` only for a missing or undefined value.
       const value = data?.[name];
-      const piece = value !== undefined ? String(value) : data && name in data ? 'undefined' : `{{${name}}}`;
-      out[i] = bytes ? utf8Bytes(piece) : piece;
+      if (typeof value === 'string') out[i] = bytes ? utf8Bytes(value) : value;
+      // A number or boolean spells itself in ASCII; a missing value shows its ASCII name.
+      else out[i] = value !== undefined ? String(value) : data && name in data ? 'undefined' : `{{${name}}}`;
       out[i + 1] = parts[i + 1];
     }
     return out.join('');
