@@ -213,13 +213,15 @@ export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor,
     // text alone. Read once per process (see LineTable), shared by every later file; a long
     // line is read on its own (the table keeps its lines, so their length bounds its size).
     let line: SettingLine | undefined;
-    if (end - linePos > SHARED_LINE_MAX) line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
+    if (end - linePos > SHARED_LINE_MAX) line = readSettingLine(seen, content, linePos, start, end, specs, flavor, false);
     else {
       const hash = LineTable.hash(content, linePos, end);
       line = knownLines.find(content, linePos, end, hash);
       if (line === undefined) {
-        line = readSettingLine(seen, content, linePos, start, end, specs, flavor);
-        knownLines.add(hash, line);
+        // Once the table is full, a new line is read for this file alone: no copy of its bytes.
+        const kept = !knownLines.full;
+        line = readSettingLine(seen, content, linePos, start, end, specs, flavor, kept);
+        if (kept) knownLines.add(hash, line);
       }
     }
     const { text, name, rawValue } = line;
@@ -299,6 +301,9 @@ interface SettingLine {
  */
 const SHARED_LINE_MAX = 256;
 
+/** The bytes of a line not kept in the table (never looked at). */
+const NO_BYTES = new Uint8Array(0);
+
 /** Lines already read, per build (what a line says depends on the build's option table). */
 const KNOWN_LINES = {} as Record<VsftpdFlavor, LineTable<SettingLine>>;
 for (const f of VSFTPD_FLAVORS) KNOWN_LINES[f] = new LineTable<SettingLine>(15);
@@ -312,6 +317,8 @@ function readSettingLine(
   end: number,
   specs: readonly (VsftpdOptionSpec | undefined)[],
   flavor: VsftpdFlavor,
+  /** The line goes into the table: keep a copy of its bytes (else none is needed). */
+  kept: boolean,
 ): SettingLine {
   let eq = seen.indexOf('=', start);
   if (eq >= end) eq = -1;
@@ -325,7 +332,7 @@ function readSettingLine(
   const name = spec !== undefined ? spec.name : cutName;
   const rawValue = eq === -1 ? undefined : commonValue(seen, eq + 1, end) ?? text.slice(eq + 1 - linePos);
   const plain = spec !== undefined && rawValue !== undefined && rawValue.length > 0 ? plainValue(spec, rawValue, flavor) : NOT_PLAIN;
-  return { bytes: new Uint8Array(content.subarray(linePos, end)), text, nameStart: start - linePos, valueStart: eq === -1 ? -1 : eq + 1 - linePos, name, rawValue, index, type: spec?.type, plain };
+  return { bytes: kept ? new Uint8Array(content.subarray(linePos, end)) : NO_BYTES, text, nameStart: start - linePos, valueStart: eq === -1 ? -1 : eq + 1 - linePos, name, rawValue, index, type: spec?.type, plain };
 }
 
 /** `seen` from `from` to `end` when it is YES or NO, as a shared string; else undefined. */

@@ -40,6 +40,8 @@ describe('LineTable', () => {
     for (const l of lines) t.add(LineTable.hash(bytes(l), 0, l.length), entry(l));
     const found = lines.filter((l) => t.find(bytes(l), 0, l.length, LineTable.hash(bytes(l), 0, l.length)));
     expect(found).toEqual(lines.slice(0, 4));
+    expect(t.full).toBe(true);
+    expect(new LineTable<{ bytes: Uint8Array }>(3).full).toBe(false);
   });
 });
 
@@ -87,6 +89,22 @@ describe('setting lines met before', () => {
       expect(c.effective('ftpd_banner')?.value).toBe('w'.repeat(300));
       expect(c.effective('ftpd_banner')?.directive?.location).toEqual({ file, line: 3, column: 1, endLine: 3, endColumn: 314 });
       expect(c.issues.map((i) => i.code).sort()).toEqual(['duplicate', 'numeric-junk']);
+    }
+  });
+
+  it('met once the table is full are read for their file alone, the same way', () => {
+    // 18,000 new lines (the table keeps 16,384 per build), in files under vsftpd's size cap.
+    for (let f = 0; f < 4; f++) {
+      const lines = Array.from({ length: 4500 }, (_, i) => `ftpd_banner=fill ${f}-${i}`);
+      parseVsftpdConf(`${lines.join('\n')}\n`, `fill${f}.conf`, 'upstream');
+    }
+    for (const file of ['late-a.conf', 'late-b.conf']) {
+      const c = parseVsftpdConf('ftpd_banner=late line\nmax_per_ip=07\nssl_enable=YES \n', file, 'upstream');
+      expect(c.directives.map((d) => d.text)).toEqual(['ftpd_banner=late line', 'max_per_ip=07', 'ssl_enable=YES ']);
+      expect(c.effective('ftpd_banner')?.value).toBe('late line');
+      expect(c.effective('max_per_ip')?.value).toBe(7);
+      expect(c.effective('ftpd_banner')?.directive?.location).toEqual({ file, line: 1, column: 1, endLine: 1, endColumn: 22 });
+      expect(c.issues.map((i) => i.code)).toEqual(['bad-bool']);
     }
   });
 

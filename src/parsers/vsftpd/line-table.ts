@@ -56,6 +56,11 @@ export class LineTable<T extends { readonly bytes: Uint8Array }> {
     return undefined;
   }
 
+  /** No more entries are added (see add). */
+  get full(): boolean {
+    return this.count >= this.max;
+  }
+
   /**
    * Adds an entry not in the table (find() said so), unless the table is full or the
    * entry's run of slots is.
