@@ -43,13 +43,14 @@ function looksDer(head: Buffer): boolean {
   return head.length > 4 && head[0] === 0x30 && (head[1] === 0x82 || head[1] === 0x81 || head[1] === 0x83);
 }
 
-export function classify(relPath: string, head: Buffer, isText: boolean): Classification | undefined {
+/** headText: the head as text, when the caller has it already (see collect's asciiText). */
+export function classify(relPath: string, head: Buffer, isText: boolean, headText?: string): Classification | undefined {
   const base = path.posix.basename(relPath);
   if (!isText) {
     if (X509_NAMES.test(base) && (looksDer(head) || /\.(p12|pfx)$/i.test(base))) return { kind: 'x509', by: looksDer(head) ? 'content' : 'name' };
     return undefined;
   }
-  const text = head.toString('utf8');
+  const text = headText ?? head.toString('utf8');
   // Each substring test is a necessary condition of the regex after it (a literal part every
   // match contains), so the regex only runs on files that might match: most files fail fast.
   if (text.includes('-----BEGIN ') && PEM.test(text)) return { kind: 'x509', by: 'content' };

@@ -6,6 +6,12 @@ export interface ParserInput {
   artifact: Artifact;
   /** The file's bytes (already size-capped by discovery). */
   content: Buffer;
+  /**
+   * Optional: the whole content as text, given only when every byte is ASCII (then Latin-1
+   * and UTF-8 read it alike). Discovery decoded it to classify the file; a parser that
+   * decodes the content anyway may take it rather than decode it again.
+   */
+  asciiText?: string;
   settings: ScanSettings;
 }
 

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Artifact } from '../model/artifact.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { InventoryModels, ScanSettings } from '../model/inventory.js';
@@ -101,14 +101,16 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
       if (!read.content) continue;
       const head = read.content.length <= SNIFF_BYTES ? read.content : read.content.subarray(0, SNIFF_BYTES);
       const isText = !head.includes(0);
-      const found = classify(file.relPath, head, isText);
+      // A small ASCII file (nearly every config) is decoded once, for classifying and parsing.
+      const asciiText = isText && head === read.content && isAscii(head) ? head.toString('latin1') : undefined;
+      const found = classify(file.relPath, head, isText, asciiText);
       if (!found) {
         unrecognised++;
         continue;
       }
       // Known after the first file of its kind: no await (and its promises) per file.
       if (loadedParser(found.kind) === null) await parserFor(found.kind);
-      collectOne(file, read, found, isText, settings, hash, artifacts, models, diagnostics);
+      collectOne(file, read, found, isText, asciiText, settings, hash, artifacts, models, diagnostics);
     }
   }
   return { artifacts, models, diagnostics, unrecognised };
@@ -124,6 +126,7 @@ function collectOne(
   read: ReadOutcome,
   found: Classification,
   isText: boolean,
+  asciiText: string | undefined,
   settings: ScanSettings,
   hash: (b: Buffer) => string,
   artifacts: Artifact[],
@@ -134,7 +137,7 @@ function collectOne(
   if (content.length === 0) {
     diagnostics.push({ level: 'info', code: 'discover/empty', message: `empty ${found.kind} file: every setting takes its default`, location: { file: file.relPath } });
   }
-  if (isText) {
+  if (isText && asciiText === undefined) {
     const bad = firstInvalidUtf8(content);
     if (bad >= 0) {
       diagnostics.push({
@@ -166,7 +169,7 @@ function collectOne(
     return;
   }
   try {
-    const out = parser.parse({ artifact, content, settings });
+    const out = parser.parse({ artifact, content, asciiText, settings });
     appendModels(models, out.models);
     diagnostics.push(...out.diagnostics);
   } catch (err) {

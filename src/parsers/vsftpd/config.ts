@@ -67,10 +67,12 @@ type Waiver = VsftpdConfig['inlineWaivers'][number];
  * line whose value is written the plain way (see plainValue) is assigned here directly;
  * every other line goes through interpretSetting(), which explains what is wrong with it.
  */
-export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor, role: VsftpdFileRole = 'main'): BuiltConfig {
+export function buildConfig(content: Buffer, file: string, flavor: VsftpdFlavor, role: VsftpdFileRole = 'main', asciiText?: string): BuiltConfig {
   const seenBytes = Math.min(content.length, VSFTP_CONF_FILE_MAX);
-  const seen = latin1Slice.call(content, 0, seenBytes);
-  const ascii = isAscii(seenBytes === content.length ? content : content.subarray(0, seenBytes));
+  // asciiText (ParserInput): the whole content, all ASCII, already decoded by discovery.
+  const whole = asciiText !== undefined && seenBytes === content.length;
+  const seen = whole ? asciiText : latin1Slice.call(content, 0, seenBytes);
+  const ascii = whole || isAscii(seenBytes === content.length ? content : content.subarray(0, seenBytes));
   const directives: VsftpdDirective[] = [];
   const issues: VsftpdSyntaxIssue[] = [];
   const diagnostics: Diagnostic[] = [];

@@ -315,6 +315,18 @@ describe('inline waivers', () => {
     ]);
   });
 
+  it('reads the same from the text discovery decoded (ASCII files) as from the bytes', async () => {
+    const parser = (await parserFor('vsftpd-conf'))!;
+    const text = '#ftps-audit-ignore vsftpd/ssl-disabled lab\nssl_enable=NO\n  # indented\nlocal_umask=022\nmax_per_ip=5x\nssl_enable=YES\n';
+    const artifact: Artifact = { path: 'etc/vsftpd.conf', absPath: '/x/etc/vsftpd.conf', kind: 'vsftpd-conf', size: text.length, sha256: '', mode: 0o644, classifiedBy: 'name' };
+    const settings = { flavor: 'debian', now: new Date(), roots: [], hostnames: [], expiryWarningDays: 30, live: false } as ScanSettings;
+    const fromBytes = parser.parse({ artifact, content: Buffer.from(text), settings });
+    const fromText = parser.parse({ artifact, content: Buffer.from(text), asciiText: text, settings });
+    expect(JSON.parse(JSON.stringify(fromText))).toEqual(JSON.parse(JSON.stringify(fromBytes)));
+    expect(fromText.models.vsftpd![0]!.effective('local_umask')).toEqual(fromBytes.models.vsftpd![0]!.effective('local_umask'));
+    expect(fromText.models.vsftpd![0]!.issues.length).toBeGreaterThan(2);
+  });
+
   it('takes blanks between "#" and the word, and nothing else before it', () => {
     const c = parse('#\t ftps-audit-ignore vsftpd/a tabbed\n#  ftps-audit-ignore vsftpd/b spaced\n# see ftps-audit-ignore vsftpd/c\nssl_enable=NO\n#ftps-audit-ignore vsftpd/d\r\nlisten=YES\r\n');
     // The third comment is no waiver: it ends the two above it, which then apply to nothing.

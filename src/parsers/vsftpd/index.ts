@@ -26,8 +26,8 @@ export function parseVsftpdConf(text: string | Buffer, file: string, flavor: Vsf
 
 export const parser: ArtifactParser = {
   kind: 'vsftpd-conf',
-  parse({ artifact, content, settings }) {
-    const { config, diagnostics } = buildConfig(content, artifact.path, settings.flavor);
+  parse({ artifact, content, asciiText, settings }) {
+    const { config, diagnostics } = buildConfig(content, artifact.path, settings.flavor, 'main', asciiText);
     return { models: { vsftpd: [config] }, diagnostics };
   },
 };
