@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Plugin } from '@oclif/core/config';
@@ -89,25 +89,35 @@ describe("the bundle's code cache", () => {
     expect(use.fromCache).toContain('commands.cjs');
   });
 
-  it('is not used for a bundle file whose content changed, nor when V8 refuses it, and the CLI still runs', () => {
+  it('is not used for a bundle file whose content changed, nor when V8 refuses it or others could have written it, and the CLI still runs', () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'ftps-audit-code-cache-'));
     try {
       for (const part of ['bin', 'dist', 'rules', 'schemas', 'templates', 'package.json', 'oclif.manifest.json']) cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
       symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
       const bundle = path.join(copy, 'dist', 'bundle');
       const caches = path.join(copy, 'dist', 'bundle-cache');
-      // commands.cjs edited (one more line): its cache, named by the old content, is not found.
-      appendFileSync(path.join(bundle, 'commands.cjs'), '\n// edited\n');
+      // commands.cjs edited without changing its length (V8's own check of a cache is only
+      // the source's length): its cache, named by the old content's hash, is not found.
+      const commandsFile = path.join(bundle, 'commands.cjs');
+      const source = readFileSync(commandsFile, 'utf8');
+      const edited = source.replace(/\/\/ ([a-z])/, (_, ch: string) => `// ${ch === 'x' ? 'y' : 'x'}`);
+      expect(edited).not.toBe(source);
+      expect(edited.length).toBe(source.length);
+      writeFileSync(commandsFile, edited);
       // main.cjs's cache spoilt in place: V8 refuses it and the file is compiled.
       const mainCache = readdirSync(caches).find((f) => f.startsWith('main.cjs.'))!;
       writeFileSync(path.join(caches, mainCache), Buffer.alloc(statSync(path.join(caches, mainCache)).size, 7));
+      // A cache file others could have written (here: writable by all) is not trusted.
+      const runtimeCache = readdirSync(caches).find((f) => f.startsWith('rolldown-runtime-'))!;
+      chmodSync(path.join(caches, runtimeCache), 0o666);
       const r = run(copy, ['scan', path.join(ROOT, 'samples'), '--fail-on', 'none']);
       expect(r.status).toBe(0);
       expect(r.stdout).toBe(run(ROOT, ['scan', path.join(ROOT, 'samples'), '--fail-on', 'none']).stdout);
       const use = served(r.stderr);
-      expect(use.compiled).toBe(2);
+      expect(use.compiled).toBe(3);
       expect(use.fromCache).not.toContain('main.cjs');
       expect(use.fromCache).not.toContain('commands.cjs');
+      expect(use.fromCache.some((f) => f.startsWith('rolldown-runtime-'))).toBe(false);
       expect(use.fromCache.length).toBeGreaterThan(10);
     } finally {
       rmSync(copy, { recursive: true, force: true });

@@ -4,15 +4,17 @@
  * megabyte of JavaScript again, nor compile again each function it then calls.
  *
  * Why: compiling the bundle was most of the CLI's fixed cost. Measured on this project's
- * 2-vCPU machine, an empty scan took 0.19 s without the cache and 0.14 s with it,
- * `--version` 0.12 s and 0.09 s, and the 10,000-file benchmark scan 1.56 s and 1.45 s (ES
- * module bundle, then this: part of the gain is CommonJS itself).
+ * 2-vCPU machine (11 alternating runs; ES module bundle without a cache, then this): an
+ * empty scan 0.18 -> 0.14 s, `--version` 0.12 -> 0.10 s, the 10,000-file benchmark scan
+ * 1.46 -> 1.40 s.
  *
- * Trust: the cache is written at build time only (`npm run build` runs a scan of samples/
- * with FTPS_AUDIT_CODE_CACHE=write; see build-cli.ts), into dist/ beside the code, by
- * whoever builds the code, and at run time it is only read. V8 runs cached bytecode as it
- * finds it, so a cache in a shared place (a temporary directory another user can write)
- * would let that user run code as whoever runs ftps-audit.
+ * Trust: the cache is written by the build (`npm run build` runs a scan of samples/ with
+ * FTPS_AUDIT_CODE_CACHE=write; see build-cli.ts), or by a run that asks for it the same way,
+ * into dist/ beside the code, by whoever can write the code; an ordinary run only reads it.
+ * V8 runs cached bytecode as it finds it, so a cache in a shared place (a temporary
+ * directory another user can write) would let that user run code as whoever runs
+ * ftps-audit; and a cache file that someone other than the bundle file's owner could have
+ * written (another owner, or writable by group or others) is not used.
  *
  * Staleness: a cache file is named by the content hash of the file it was made from, so an
  * edited bundle never meets old bytecode (V8's own check is only the source's length). V8
@@ -20,7 +22,7 @@
  * compiled as usual.
  */
 import * as crypto from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -62,17 +64,10 @@ export function useCodeCache(bundleDir: string, cacheDir: string, mode: CodeCach
   const made: { script: vm.Script; file: string }[] = [];
   const served: string[] = [];
   const compiled: string[] = [];
-  proto._compile = function (this: CompilingModule, content: string, filename: string): unknown {
-    if (!filename.startsWith(inBundle)) return compile.call(this, content, filename);
+  proto._compile = function (this: CompilingModule, content: string, filename: string, ...rest: unknown[]): unknown {
+    if (!filename.startsWith(inBundle)) return (compile as (...args: unknown[]) => unknown).call(this, content, filename, ...rest);
     const file = cacheFileFor(cacheDir, filename, content);
-    let cachedData: Buffer | undefined;
-    if (!write) {
-      try {
-        cachedData = readFileSync(file);
-      } catch {
-        // No cache for this content (never made, or the bundle was rebuilt): compile it.
-      }
-    }
+    const cachedData = write ? undefined : trustedCache(file, filename);
     // The source exactly as Node's own loader wraps a CommonJS file.
     // No dynamic-import callback: on Node.js 20 a script compiled from a code cache loses it
     // anyway (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so the bundle has no import() at all
@@ -90,14 +85,34 @@ export function useCodeCache(bundleDir: string, cacheDir: string, mode: CodeCach
   }
   if (write) {
     // At exit, so the cache holds every function the run compiled, not only the top level.
+    // A cache that cannot be written (dist/ read-only) costs start-up time, nothing else.
     process.once('exit', () => {
-      mkdirSync(cacheDir, { recursive: true });
-      for (const { script, file } of made) {
-        const partial = `${file}.${process.pid}.tmp`;
-        writeFileSync(partial, script.createCachedData());
-        renameSync(partial, file);
+      try {
+        mkdirSync(cacheDir, { recursive: true, mode: 0o755 });
+        for (const { script, file } of made) {
+          const partial = `${file}.${process.pid}.tmp`;
+          writeFileSync(partial, script.createCachedData(), { mode: 0o644 });
+          renameSync(partial, file);
+        }
+      } catch (err) {
+        process.stderr.write(`warning: V8 code cache not written to ${cacheDir}: ${(err as Error).message}\n`);
       }
     });
+  }
+}
+
+/**
+ * The cache file's bytes, when there is one that only the bundle file's owner could have
+ * written (same owner, not writable by group or others); else undefined (compile as usual).
+ */
+function trustedCache(file: string, bundleFile: string): Buffer | undefined {
+  try {
+    const st = statSync(file);
+    if ((st.mode & 0o022) !== 0 || st.uid !== statSync(bundleFile).uid) return undefined;
+    return readFileSync(file);
+  } catch {
+    // No cache for this content (never made, or the bundle was rebuilt).
+    return undefined;
   }
 }
 

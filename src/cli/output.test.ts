@@ -6,15 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { takesBlockingWrites, writeText } from './output.js';
 
 describe('text output', () => {
-  it('writes files and devices such as /dev/null directly, pipes through the stream', () => {
+  it('writes files and /dev/null directly, pipes and other devices through the stream', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ftps-audit-output-'));
     try {
       const file = openSync(path.join(dir, 'out.txt'), 'w');
       const devNull = openSync('/dev/null', 'w');
+      const zero = openSync('/dev/zero', 'r');
       expect(takesBlockingWrites(file)).toBe(true);
       expect(takesBlockingWrites(devNull)).toBe(true);
+      // Another device (/dev/full refuses every write): through the stream, as before.
+      expect(takesBlockingWrites(zero)).toBe(false);
       closeSync(file);
       closeSync(devNull);
+      closeSync(zero);
       // A pipe: the child's stdout, as the child sees it (the built module; test/global-setup.ts builds).
       const probe = `import(${JSON.stringify(path.resolve('dist/cli/output.js'))}).then((m) => console.log(m.takesBlockingWrites(1)))`;
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 60_000 });

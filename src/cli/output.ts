@@ -1,5 +1,4 @@
-import { closeSync, fstatSync, openSync, writeFileSync, writevSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { closeSync, fstatSync, openSync, statSync, writeFileSync, writevSync } from 'node:fs';
 import type { ScanReport } from '../model/report.js';
 
 export interface OutputRequest {
@@ -69,9 +68,9 @@ export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Ar
       closeSync(fd);
     }
   } else if (takesBlockingWrites(1)) {
-    // Redirected to a file or a device such as /dev/null (CI runs that want only the exit
-    // code): the same gathered writes (nothing of ours is buffered on stdout). Node writes
-    // to these synchronously, one system call per piece, without gathering them.
+    // Redirected to a file or to /dev/null (CI runs that want only the exit code): the same
+    // gathered writes (nothing of ours is buffered on stdout). Node writes to these
+    // synchronously, one system call per piece, without gathering them.
     writeAllGathered(1, pieces);
   } else {
     // A pipe or terminal: corked, the stream hands all pieces to one gathered write.
@@ -82,16 +81,27 @@ export function writeText(req: OutputRequest, pieces: readonly (string | Uint8Ar
 }
 
 /**
- * A regular file, or a character device that is not a terminal: written to directly, and
- * never short of room. (A pipe or socket may be non-blocking, and a terminal is the stream's.)
+ * A regular file or /dev/null: written to directly, with blocking writes. Anything else goes
+ * through the stream: a pipe or socket may be non-blocking, a terminal is the stream's, and
+ * another device may refuse a write the stream knows how to report.
  */
 export function takesBlockingWrites(fd: number): boolean {
   try {
     const st = fstatSync(fd);
-    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+    return st.isFile() || (st.isCharacterDevice() && st.rdev === devNull());
   } catch {
     return false;
   }
+}
+
+let devNullRdev: number | undefined;
+function devNull(): number {
+  try {
+    devNullRdev ??= statSync('/dev/null').rdev;
+  } catch {
+    devNullRdev = -1;
+  }
+  return devNullRdev;
 }
 
 /** At most this many pieces per writev (Linux's IOV_MAX). */

@@ -72,4 +72,49 @@ describe('evaluate with counted results', () => {
     expect(detail.counted).toEqual([]);
     expect(results.map((r) => [r.status, r.message])).toEqual([['error', 'Check vsftpd.option failed: boom']]);
   });
+
+  it('keeps its counts when a check evaluates inside a check, and words a failed message as such', async () => {
+    const ruleSet = await loadRuleSet();
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 2);
+    const inner: Check = { name: 'inner', target: 'vsftpd', description: 'passes', appliesTo: () => true, run: ({ brief }) => [brief?.('pass') ?? { status: 'pass', messageId: 'pass', key: 'k', location: { file: 'f' } }] };
+    const outer: Check = {
+      name: 'vsftpd.option',
+      target: 'vsftpd',
+      description: 'counts a pass, evaluates something else, counts another, then fails with a message that cannot be worded',
+      appliesTo: () => true,
+      run: ({ brief }) => {
+        brief?.('pass');
+        evaluate(inventory, runs.slice(0, 1), new Map([['vsftpd.option', inner]]), countingDetail());
+        brief?.('pass');
+        return [
+          {
+            status: 'fail',
+            messageId: 'fail',
+            key: 'x',
+            location: { file: 'f', line: 1 },
+            lazyData: () => {
+              throw new Error('no words');
+            },
+          },
+        ];
+      },
+    };
+    const detail = countingDetail();
+    const results = evaluate(inventory, runs, new Map([['vsftpd.option', outer]]), detail);
+    // Two runs, each: two passes counted, one failure listed.
+    expect(detail.counted.reduce((n, [, k]) => n + k, 0)).toBe(4);
+    expect(results.map((r) => r.status)).toEqual(['fail', 'fail']);
+    expect(results[0]!.message).toMatch(/its message could not be worded: no words/);
+  });
+
+  it('uses the check a run names now, when the check set changed since the same runs were last evaluated', async () => {
+    const ruleSet = await loadRuleSet();
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 1);
+    const saying = (status: 'pass' | 'fail'): Check => ({ name: 'vsftpd.option', target: 'vsftpd', description: status, appliesTo: () => true, run: () => [{ status, messageId: status, key: 'k', location: { file: 'f' } }] });
+    const checks = new Map([['vsftpd.option', saying('pass')]]);
+    expect(evaluate(inventory, runs, checks).map((r) => r.status)).toEqual(['pass']);
+    checks.set('vsftpd.option', saying('fail'));
+    expect(evaluate(inventory, runs, checks).map((r) => r.status)).toEqual(['fail']);
+  });
 });
+

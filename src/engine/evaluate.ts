@@ -167,13 +167,25 @@ function wanted(table: Uint8Array, status: Status, located: boolean): number {
 // An outcome a check answered with CheckContext.brief: already tallied, so the engine skips it.
 const COUNTED: CheckOutcome = Object.freeze({ status: 'pass', messageId: 'pass', key: '', location: Object.freeze({}) });
 
+/**
+ * The outcome's message from its template. Its values may be worked out only now (lazyData),
+ * after the check has returned: if that fails, the result still stands and says so.
+ */
+function wordMessage(run: PlannedRun, outcome: CheckOutcome, template: string, wants: number): string {
+  try {
+    return (wants & UTF8_BYTES ? formatMessageBytes : formatMessage)(template, outcome.lazyData ? outcome.lazyData() : outcome.data);
+  } catch (err) {
+    return wordAs(wants, `${run.rule.title} (${outcome.status}; its message could not be worded: ${(err as Error).message})`);
+  }
+}
+
 /** A distinct result; wants: what the caller wants of it (see wanted). */
 function toResult(run: PlannedRun, outcome: CheckOutcome, wants: number): Result {
   const template = run.rule.messages[outcome.messageId] ?? DEFAULT_MESSAGES[outcome.messageId];
   const message = !(wants & WORDED)
     ? ''
     : template
-      ? (wants & UTF8_BYTES ? formatMessageBytes : formatMessage)(template, outcome.lazyData ? outcome.lazyData() : outcome.data)
+      ? wordMessage(run, outcome, template, wants)
       : wordAs(wants, `${run.rule.title} (${outcome.status}; message "${outcome.messageId}" missing from the rule)`);
   const severity = outcome.severity ?? run.severity;
   const fingerprint = wants & FINGERPRINTED ? fingerprintOf(run.rule.id, outcome.location, outcome.key, run.variant) : '';
@@ -200,12 +212,22 @@ function toResult(run: PlannedRun, outcome: CheckOutcome, wants: number): Result
  * `not-applicable` result, so the report shows every rule the packs asked for.
  */
 export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail = FULL_DETAIL): Result[] {
+  const nested = evaluating++ > 0;
+  try {
+    return evaluateRuns(inventory, runs, checks, detail, nested);
+  } finally {
+    evaluating--;
+  }
+}
+
+/** evaluate(); nested: inside another evaluate() (a check that evaluates), which has the shared tally. */
+function evaluateRuns(inventory: Inventory, runs: PlannedRun[], checks: Map<string, Check>, detail: ResultDetail, nested: boolean): Result[] {
   const results: Result[] = [];
   const table = detailTable(detail);
   // Counts of the current run's counted results, by sharedIndex, and which slots are in use
   // (a run fills one or two of the 50: only those are looked at when it ends).
-  const tally = TALLY.fill(0);
-  const touched = TOUCHED;
+  const tally = nested ? new Uint32Array(50) : TALLY.fill(0);
+  const touched = nested ? new Uint8Array(50) : TOUCHED;
   let touchedCount = 0;
   const runChecks = checksOf(runs, checks);
   const count = (slot: number): void => {
@@ -264,16 +286,18 @@ export function evaluate(inventory: Inventory, runs: PlannedRun[], checks: Map<s
   return results;
 }
 
-// evaluate()'s tally (see there): one per thread, as evaluate never runs inside itself.
+// evaluate()'s tally (see there): one per thread, for the outermost evaluate() running.
 const TALLY = new Uint32Array(50);
 const TOUCHED = new Uint8Array(50);
+let evaluating = 0;
 
 // The check of each planned run, looked up once per run list and check set rather than once
 // per run and group: a streamed scan evaluates thousands of small groups with the same runs.
 const runChecksMemo = new WeakMap<PlannedRun[], { checks: Map<string, Check>; list: (Check | undefined)[] }>();
 function checksOf(runs: PlannedRun[], checks: Map<string, Check>): (Check | undefined)[] {
   const memo = runChecksMemo.get(runs);
-  if (memo && memo.checks === checks && memo.list.length === runs.length) return memo.list;
+  // Still true of the list as it is now (a caller may have changed a run or a check since).
+  if (memo && memo.checks === checks && memo.list.length === runs.length && memo.list.every((c, i) => c === checks.get(runs[i]!.rule.check))) return memo.list;
   const list = runs.map((run) => checks.get(run.rule.check));
   runChecksMemo.set(runs, { checks, list });
   return list;

@@ -211,8 +211,8 @@ function compile(params: OptionParams): CompiledParams {
 
 /** The effective value a compiled condition asks about. */
 function effectiveOf(config: VsftpdConfig, c: CompiledCondition): EffectiveValue | undefined {
-  if (c.number === undefined) return undefined;
-  return config.effectiveAt ? config.effectiveAt(c.number) : config.effective(c.cond.option);
+  if (config.effectiveAt) return c.number === undefined ? undefined : config.effectiveAt(c.number);
+  return config.effective(c.cond.option);
 }
 
 function holdsCompiled(c: CompiledCondition, ev: EffectiveValue): boolean {
