@@ -11,6 +11,15 @@ import type { Check } from './types.js';
 const configs = ['insecure', 'hardened', 'debian-stock'].map((s) => parseVsftpdConf(readFileSync(`samples/${s}/etc/vsftpd.conf`, 'utf8'), `samples/${s}/etc/vsftpd.conf`, 'debian'));
 const inventory: Inventory = { settings: defaultSettings(), artifacts: [], models: { vsftpd: configs }, diagnostics: [] };
 
+/** A stand-in for the option check, which the runs of optionRuns() name. */
+const standIn = (description: string, run: Check['run']): Check => ({ name: 'vsftpd.option', target: 'vsftpd', description, appliesTo: () => true, run });
+async function optionRuns(n: number) {
+  const ruleSet = await loadRuleSet();
+  return planRuns(ruleSet.packs, ruleSet.catalogue)
+    .filter((r) => r.rule.check === 'vsftpd.option')
+    .slice(0, n);
+}
+
 /** Only failures get objects of their own; everything else is counted (as the streamed text scan does). */
 function countingDetail(): ResultDetail {
   const listed = (s: Status) => s === 'fail' || s === 'not-evaluated' || s === 'error';
@@ -54,19 +63,12 @@ describe('evaluate with counted results', () => {
   });
 
   it('drops what a check counted before it threw, and records the error', async () => {
-    const ruleSet = await loadRuleSet();
-    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 1);
-    const failing: Check = {
-      name: 'vsftpd.option',
-      target: 'vsftpd',
-      description: 'counts two passes, then fails',
-      appliesTo: () => true,
-      run: ({ brief }) => {
-        brief?.('pass');
-        brief?.('pass');
-        throw new Error('boom');
-      },
-    };
+    const runs = await optionRuns(1);
+    const failing = standIn('counts two passes, then fails', ({ brief }) => {
+      brief?.('pass');
+      brief?.('pass');
+      throw new Error('boom');
+    });
     const detail = countingDetail();
     const results = evaluate(inventory, runs, new Map([['vsftpd.option', failing]]), detail);
     expect(detail.counted).toEqual([]);
@@ -74,31 +76,17 @@ describe('evaluate with counted results', () => {
   });
 
   it('keeps its counts when a check evaluates inside a check, and words a failed message as such', async () => {
-    const ruleSet = await loadRuleSet();
-    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 2);
-    const inner: Check = { name: 'inner', target: 'vsftpd', description: 'passes', appliesTo: () => true, run: ({ brief }) => [brief?.('pass') ?? { status: 'pass', messageId: 'pass', key: 'k', location: { file: 'f' } }] };
-    const outer: Check = {
-      name: 'vsftpd.option',
-      target: 'vsftpd',
-      description: 'counts a pass, evaluates something else, counts another, then fails with a message that cannot be worded',
-      appliesTo: () => true,
-      run: ({ brief }) => {
-        brief?.('pass');
-        evaluate(inventory, runs.slice(0, 1), new Map([['vsftpd.option', inner]]), countingDetail());
-        brief?.('pass');
-        return [
-          {
-            status: 'fail',
-            messageId: 'fail',
-            key: 'x',
-            location: { file: 'f', line: 1 },
-            lazyData: () => {
-              throw new Error('no words');
-            },
-          },
-        ];
-      },
-    };
+    const runs = await optionRuns(2);
+    const inner = standIn('passes', ({ brief }) => [brief?.('pass') ?? { status: 'pass', messageId: 'pass', key: 'k', location: { file: 'f' } }]);
+    const outer = standIn('counts a pass, evaluates something else, counts another, then fails with a message that cannot be worded', ({ brief }) => {
+      brief?.('pass');
+      evaluate(inventory, runs.slice(0, 1), new Map([['vsftpd.option', inner]]), countingDetail());
+      brief?.('pass');
+      const noWords = () => {
+        throw new Error('no words');
+      };
+      return [{ status: 'fail', messageId: 'fail', key: 'x', location: { file: 'f', line: 1 }, lazyData: noWords }];
+    });
     const detail = countingDetail();
     const results = evaluate(inventory, runs, new Map([['vsftpd.option', outer]]), detail);
     // Two runs, each: two passes counted, one failure listed.
@@ -108,9 +96,8 @@ describe('evaluate with counted results', () => {
   });
 
   it('uses the check a run names now, when the check set changed since the same runs were last evaluated', async () => {
-    const ruleSet = await loadRuleSet();
-    const runs = planRuns(ruleSet.packs, ruleSet.catalogue).filter((r) => r.rule.check === 'vsftpd.option').slice(0, 1);
-    const saying = (status: 'pass' | 'fail'): Check => ({ name: 'vsftpd.option', target: 'vsftpd', description: status, appliesTo: () => true, run: () => [{ status, messageId: status, key: 'k', location: { file: 'f' } }] });
+    const runs = await optionRuns(1);
+    const saying = (status: 'pass' | 'fail') => standIn(status, () => [{ status, messageId: status, key: 'k', location: { file: 'f' } }]);
     const checks = new Map([['vsftpd.option', saying('pass')]]);
     expect(evaluate(inventory, runs, checks).map((r) => r.status)).toEqual(['pass']);
     checks.set('vsftpd.option', saying('fail'));
