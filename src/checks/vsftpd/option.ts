@@ -239,7 +239,6 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
       return brief?.('not-applicable') ?? { status: 'not-applicable', messageId: 'notApplicable', key, location: { file: config.file }, data: { flavor: config.flavor, file: config.file } };
     }
   }
-  const expect = params.expect;
   const expected = compiled.expect;
   let firstOk = -1;
   let firstFailed = -1;
@@ -264,19 +263,20 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
   if (counted) return counted;
   // The subject of the message: the first failing expectation, or the first one on a pass.
   const at = pass ? firstOk : firstFailed;
-  const focusCond = expect[at < 0 ? 0 : at];
-  const focusEv = config.effective(focusCond.option)!;
+  const focus = expected[at < 0 ? 0 : at]!;
+  const focusCond = focus.cond;
+  const focusEv = effectiveOf(config, focus)!;
   let evidence: string;
-  if (expect.length === 1) evidence = evidenceOf(focusEv);
+  if (expected.length === 1) evidence = evidenceOf(focusEv);
   else {
     const evidences: string[] = [];
-    for (const cond of expect) evidences.push(evidenceOf(config.effective(cond.option)!));
+    for (const c of expected) evidences.push(evidenceOf(effectiveOf(config, c)!));
     evidence = evidences.join('\n');
   }
   let assumptions: string[] | undefined;
-  for (const list of [compiled.when, compiled.expect]) {
+  for (const list of [when, expected]) {
     for (const c of list) {
-      const ev = config.effective(c.cond.option)!;
+      const ev = effectiveOf(config, c)!;
       if (ev.source === 'default') (assumptions ??= []).push(assumptionOf(ev));
     }
   }
@@ -290,8 +290,8 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
     // Words only for a report that shows them.
     lazyData: () => {
       const values: string[] = [];
-      for (const cond of expect) {
-        const ev = config.effective(cond.option)!;
+      for (const c of expected) {
+        const ev = effectiveOf(config, c)!;
         values.push(`${ev.option}=${displayValue(ev)}`);
       }
       return {
