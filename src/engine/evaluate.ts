@@ -4,7 +4,7 @@ import { SEVERITY_RANK } from '../model/result.js';
 import type { Check, CheckContext, CheckOutcome, RuleDefinition } from './types.js';
 import type { Pack } from './packs.js';
 import { fingerprintOf } from './fingerprint.js';
-import { formatMessage, formatMessageBytes } from './messages.js';
+import { formatMessage } from './messages.js';
 import { utf8Bytes } from './utf8-text.js';
 
 /** One rule to run with one parameter set, and the controls (across packs) it evidences. */
@@ -173,7 +173,7 @@ const COUNTED: CheckOutcome = Object.freeze({ status: 'pass', messageId: 'pass',
  */
 function wordMessage(run: PlannedRun, outcome: CheckOutcome, template: string, wants: number): string {
   try {
-    return (wants & UTF8_BYTES ? formatMessageBytes : formatMessage)(template, outcome.lazyData ? outcome.lazyData() : outcome.data);
+    return formatMessage(template, outcome.lazyData ? outcome.lazyData() : outcome.data, (wants & UTF8_BYTES) !== 0);
   } catch (err) {
     return wordAs(wants, `${run.rule.title} (${outcome.status}; its message could not be worded: ${(err as Error).message})`);
   }
@@ -229,7 +229,6 @@ function evaluateRuns(inventory: Inventory, runs: PlannedRun[], checks: Map<stri
   const tally = nested ? new Uint32Array(50) : TALLY.fill(0);
   const touched = nested ? new Uint8Array(50) : TOUCHED;
   let touchedCount = 0;
-  const runChecks = checksOf(runs, checks);
   const count = (slot: number): void => {
     if (tally[slot]++ === 0) touched[touchedCount++] = slot;
   };
@@ -255,7 +254,7 @@ function evaluateRuns(inventory: Inventory, runs: PlannedRun[], checks: Map<stri
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r]!;
     current = run;
-    const check = runChecks[r];
+    const check = checks.get(run.rule.check);
     if (!check) {
       take(run, { status: 'error', messageId: '__missing', key: 'check', data: {} });
     } else {
@@ -290,18 +289,6 @@ function evaluateRuns(inventory: Inventory, runs: PlannedRun[], checks: Map<stri
 const TALLY = new Uint32Array(50);
 const TOUCHED = new Uint8Array(50);
 let evaluating = 0;
-
-// The check of each planned run, looked up once per run list and check set rather than once
-// per run and group: a streamed scan evaluates thousands of small groups with the same runs.
-const runChecksMemo = new WeakMap<PlannedRun[], { checks: Map<string, Check>; list: (Check | undefined)[] }>();
-function checksOf(runs: PlannedRun[], checks: Map<string, Check>): (Check | undefined)[] {
-  const memo = runChecksMemo.get(runs);
-  // Still true of the list as it is now (a caller may have changed a run or a check since).
-  if (memo && memo.checks === checks && memo.list.length === runs.length && memo.list.every((c, i) => c === checks.get(runs[i]!.rule.check))) return memo.list;
-  const list = runs.map((run) => checks.get(run.rule.check));
-  runChecksMemo.set(runs, { checks, list });
-  return list;
-}
 
 /** What a check with nothing to judge yields (read only: shared by every such run). */
 const NOTHING_TO_JUDGE: readonly CheckOutcome[] = Object.freeze([Object.freeze({ status: 'not-applicable', messageId: 'notApplicable', key: 'not-applicable' })]);
