@@ -31,16 +31,13 @@ function compile(template: string, bytes: boolean): Compiled {
   };
 }
 
-/** Fills {{name}} placeholders; an unknown name is left visible rather than silently blank. */
-export function formatMessage(template: string, data: Data): string {
-  let fn = compiled.get(template);
-  if (!fn) compiled.set(template, (fn = compile(template, false)));
-  return fn(data);
-}
-
-/** formatMessage() as a byte string (the message's UTF-8 bytes, one per character: see utf8-text.ts). */
-export function formatMessageBytes(template: string, data: Data): string {
-  let fn = compiledBytes.get(template);
-  if (!fn) compiledBytes.set(template, (fn = compile(template, true)));
+/**
+ * Fills {{name}} placeholders; an unknown name is left visible rather than silently blank.
+ * bytes: the message as a byte string (its UTF-8 bytes, one per character: see utf8-text.ts).
+ */
+export function formatMessage(template: string, data: Data, bytes = false): string {
+  const cache = bytes ? compiledBytes : compiled;
+  let fn = cache.get(template);
+  if (!fn) cache.set(template, (fn = compile(template, bytes)));
   return fn(data);
 }

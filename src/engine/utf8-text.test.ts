@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessage, formatMessageBytes } from './messages.js';
+import { formatMessage } from './messages.js';
 import { toUtf8Bytes, utf8Bytes } from './utf8-text.js';
 
 /** What a byte string writes out as (Buffer's latin1: one byte per character). */
@@ -20,7 +20,7 @@ describe('byte strings', () => {
   it('word a message as formatMessage does, in bytes: template parts and values alike', () => {
     const template = '{{option}} is {{value}} — not {{expected}} ({{missing}})';
     const data = { option: 'ftpd_banner', value: 'Grüße 漢字', expected: '≤ 5' };
-    expect(written(formatMessageBytes(template, data))).toBe(formatMessage(template, data));
-    expect(written(formatMessageBytes('no placeholders — here', undefined))).toBe('no placeholders — here');
+    expect(written(formatMessage(template, data, true))).toBe(formatMessage(template, data));
+    expect(written(formatMessage('no placeholders — here', undefined, true))).toBe('no placeholders — here');
   });
 });
