@@ -56,8 +56,12 @@ describe('the bundled CLI', () => {
     const loaded = loadedFiles(r.stderr);
     expect(loaded).toContain('dist/bundle/main.cjs');
     expect(loaded).toContain('dist/bundle/commands.cjs');
-    // Outside the bundle only what loads it (with V8's code cache).
-    expect(loaded.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/'))).toEqual(['dist/cli/code-cache.js']);
+    // Outside the bundle only what loads it (with V8's code cache), and the read-ahead
+    // thread's own small bundle (src/discover/read-ahead.ts): its script and the walk.
+    expect(loaded.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/bundle/') && !f.startsWith('dist/bundle-worker/'))).toEqual(['dist/cli/code-cache.js']);
+    const threadFiles = loaded.filter((f) => f.startsWith('dist/bundle-worker/'));
+    expect(threadFiles).toContain('dist/bundle-worker/read-ahead-worker.js');
+    expect(threadFiles.length).toBeLessThanOrEqual(2);
     expect(loaded.filter((f) => /node_modules\/(@oclif|semver)\//.test(f))).toEqual([]);
   });
 

@@ -56,7 +56,7 @@ rmSync(MANIFEST, { force: true });
 await bundleInto(BUNDLE_DIR, { main: path.join(DIST, 'cli', 'main.js'), commands: path.join(DIST, 'cli', 'commands.js') }, 'cjs');
 // The thread `scan --jobs N` starts (src/pipeline/batch-workers.ts), on its own: as one
 // more entry above it would cut the CLI's chunks finer, and every start would load more files.
-await bundleInto(WORKER_DIR, { 'batch-worker': path.join(DIST, 'pipeline', 'batch-worker.js') }, 'esm');
+await bundleInto(WORKER_DIR, { 'batch-worker': path.join(DIST, 'pipeline', 'batch-worker.js'), 'read-ahead-worker': path.join(DIST, 'discover', 'read-ahead-worker.js') }, 'esm');
 
 // The manifest: every command's id, flags and help text, so that oclif does not load and
 // describe every command on each start, only to print --version or to run one of them.

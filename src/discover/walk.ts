@@ -7,6 +7,11 @@ export interface FoundFile {
   absPath: string;
   /** Path as reported: relative to the working directory when below it, else absolute. */
   relPath: string;
+  /**
+   * Its bytes, when read ahead on another thread (src/discover/read-ahead.ts): taken, and
+   * cleared, by the reader of the file, which otherwise reads it itself.
+   */
+  prefetched?: ReadOutcome;
 }
 
 export interface WalkOptions {
@@ -15,6 +20,8 @@ export interface WalkOptions {
   /** Stop after this many files (protects against runaway trees); said in a diagnostic. */
   maxFiles?: number;
   cwd?: string;
+  /** Called with each file as it is found, in walk order (the read-ahead thread reads it then). */
+  onFile?: (file: FoundFile) => void;
 }
 
 const DEFAULT_SKIP = new Set(['.git', 'node_modules', '.hg', '.svn', '__pycache__', '.venv']);
@@ -117,7 +124,9 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
       if (seenFiles.has(real)) return; // the same file reached through a symlink
       seenFiles.add(real);
     }
-    files.push({ absPath: abs, relPath: fileReportPath(abs) });
+    const file: FoundFile = { absPath: abs, relPath: fileReportPath(abs) };
+    files.push(file);
+    opts.onFile?.(file);
   };
 
   /** A directory, by its real path (see above); name: its last segment (abs's basename). */

@@ -87,7 +87,11 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
     let bytes = 0;
     reads.length = 0;
     do {
-      const read = readCapped(files[next]!, maxFileBytes);
+      const file = files[next]!;
+      // Read ahead on another thread (src/discover/read-ahead.ts), or here; dropped from the
+      // file either way, so the bytes go once parsed.
+      const read = file.prefetched ?? readCapped(file, maxFileBytes);
+      file.prefetched = undefined;
       reads.push(read);
       bytes += read.content?.length ?? 0;
       next += 1;

@@ -2,11 +2,12 @@
  * `scan` with one text output, streamed (see streamed-text.ts): walk, cut into batches of
  * whole hosts, judge them (on several threads with --jobs), print.
  */
+import { ReadAhead } from '../discover/read-ahead.js';
 import { walk } from '../discover/walk.js';
 import { planRuns } from '../engine/evaluate.js';
 import { digestInParallel, workerCount } from './batch-workers.js';
 import { loadRuleSet } from './scan.js';
-import { finishStreamedText, planBatches, type StreamedText, type StreamSettings } from './streamed-text.js';
+import { batchesAsFound, digestBatch, finishStreamedText, planBatches, type BatchDigest, type StreamedText, type StreamSettings } from './streamed-text.js';
 
 /** Batches of about this many files: large enough to judge rule by rule, small enough to let go. */
 const BATCH_FILES = 100;
@@ -14,18 +15,36 @@ const BATCH_FILES = 100;
 export interface StreamScanOptions {
   /** Threads in all (--jobs); default 1: the main thread only. */
   jobs?: number;
+  /** Tests only: the read-ahead thread fails after this many files (see ReadAhead). */
+  readAheadFailAfter?: number;
 }
 
 /**
  * The text report of a scan with no gate but inline waivers, judged batch by batch.
  * Undefined when the canonical scan must do it (see finishStreamedText).
+ *
+ * With one thread judging (the default), a second one walks and reads the tree meanwhile
+ * (src/discover/read-ahead.ts), started first so that it runs while the rules load. With
+ * --jobs, every thread judges and reads its own batches.
  */
 export async function runStreamedTextScan(paths: string[], packNames: string[] | undefined, stream: StreamSettings, opts: StreamScanOptions = {}): Promise<StreamedText | undefined> {
-  const ruleSet = await loadRuleSet(packNames);
-  const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
-  const walked = walk(paths);
-  const batches = planBatches(walked.files, stream.settings.roots, BATCH_FILES);
-  const workers = workerCount(opts.jobs, batches.length);
-  const digests = await digestInParallel(batches, packNames, ruleSet, runs, stream, workers);
-  return finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
+  const readAhead = (opts.jobs ?? 1) <= 1 ? ReadAhead.start(paths, { maxFileBytes: stream.maxFileBytes, failAfter: opts.readAheadFailAfter }) : undefined;
+  try {
+    const ruleSet = await loadRuleSet(packNames);
+    const runs = planRuns(ruleSet.packs, ruleSet.catalogue);
+    if (readAhead) {
+      const digests: BatchDigest[] = [];
+      for await (const batch of batchesAsFound(() => readAhead.next(), stream.settings.roots, BATCH_FILES)) {
+        digests.push(await digestBatch(batch, ruleSet, runs, stream));
+      }
+      return finishStreamedText(digests, readAhead.diagnostics, ruleSet, runs, stream);
+    }
+    const walked = walk(paths);
+    const batches = planBatches(walked.files, stream.settings.roots, BATCH_FILES);
+    const workers = workerCount(opts.jobs, batches.length);
+    const digests = await digestInParallel(batches, packNames, ruleSet, runs, stream, workers);
+    return finishStreamedText(digests, walked.diagnostics, ruleSet, runs, stream);
+  } finally {
+    readAhead?.stop();
+  }
 }

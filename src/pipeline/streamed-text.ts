@@ -97,6 +97,51 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
 }
 
 /**
+ * The batches planBatches cuts, cut while the files still come (from the read-ahead thread,
+ * in walk order), so the first batch is judged while the walk goes on.
+ *
+ * Why that is the same cut: under one root, the files of a host (all but '') are the files
+ * below its `…/etc` directory, and the walk lists a directory's whole subtree before it goes
+ * on (depth first, src/discover/walk.ts; a symlink's files take the symlink's path), so a
+ * host's files come one after another. A run of a host ends where the next file has another
+ * host, and planBatches cuts at the first such end at or after `size` files. Files outside any
+ * `etc` (host '') can come anywhere, and under several roots one host's key can come again
+ * under the next root: from such a file on, or with several roots, nothing is cut before
+ * the walk is over, and the rest is planBatches' own work.
+ */
+export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefined>, roots: readonly string[], size: number): AsyncGenerator<FoundFile[]> {
+  const contiguous = roots.length === 1;
+  let pending: FoundFile[] = [];
+  let keys: string[] = [];
+  let checked = 0; // cuts after pending[0 .. checked) are decided
+  let loose = !contiguous; // a file of host '' is pending, or several roots: cut at the end only
+  let given = 0;
+  for (let got = await next(); got !== undefined; got = await next()) {
+    for (const f of got) {
+      pending.push(f);
+      keys.push(hostKeyOf(f.absPath, roots));
+    }
+    let start = 0;
+    // A cut after i needs the key of file i + 1.
+    for (; !loose && checked + 1 < pending.length; checked++) {
+      const key = keys[checked]!;
+      if (key === '') loose = true;
+      else if (checked + 1 - start >= size && keys[checked + 1] !== key) {
+        yield pending.slice(start, checked + 1);
+        given += 1;
+        start = checked + 1;
+      }
+    }
+    if (start > 0) {
+      pending = pending.slice(start);
+      keys = keys.slice(start);
+      checked -= start;
+    }
+  }
+  if (pending.length > 0 || given === 0) yield* planBatches(pending, roots, size);
+}
+
+/**
  * vsftpd-only hosts are judged this many files at a time (see JudgeFilesContext): measured on
  * 10,000 generated files with judging alone timed, it took 300 ms in one group per 100-file
  * batch, 250 ms in groups of 25 and 270 ms in groups of 10 (each group pays for every rule

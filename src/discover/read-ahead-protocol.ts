@@ -1,0 +1,41 @@
+/**
+ * What the read-ahead thread (read-ahead-worker.ts) and the main thread (read-ahead.ts) say
+ * to each other. A module of its own, so the thread loads nothing else of the main side.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Diagnostic } from '../model/diagnostic.js';
+
+/** Slots of the shared signal: chunks posted by the thread, chunks taken by the main thread. */
+export const POSTED = 0;
+export const TAKEN = 1;
+/** A chunk is sent at this many files or bytes, whichever comes first. */
+export const CHUNK_FILES = 64;
+export const CHUNK_BYTES = 1 << 20;
+/** Chunks sent and not yet taken before the thread waits: bounds memory (about 64 MiB at most). */
+export const MAX_CHUNKS_AHEAD = 64;
+
+export interface ReadAheadInput {
+  roots: string[];
+  cwd: string;
+  maxFileBytes: number;
+  port: MessagePort;
+  /** Int32Array over a SharedArrayBuffer: [POSTED, TAKEN]. */
+  signal: Int32Array;
+  /** Tests only: the thread fails after sending this many files. */
+  failAfter?: number;
+  /** Tests only: MAX_CHUNKS_AHEAD instead. */
+  chunksAhead?: number;
+}
+
+/** One file as the thread sends it: its bytes are `length` bytes of the chunk's buffer (-1: none). */
+export interface SentFile {
+  absPath: string;
+  relPath: string;
+  size: number;
+  mode: number;
+  length: number;
+  diagnostic?: Diagnostic;
+}
+
+export type ReadAheadMessage = { kind: 'files'; files: SentFile[]; bytes: ArrayBuffer } | { kind: 'end'; diagnostics: Diagnostic[] } | { kind: 'failed'; message: string };
+

@@ -1,0 +1,86 @@
+/**
+ * The read-ahead thread (see read-ahead.ts): walks the roots exactly as the scan would, reads
+ * each file as the walk finds it, and sends the files in walk order, a chunk at a time, with
+ * their bytes in one transferred buffer per chunk.
+ */
+import { setPriority } from 'node:os';
+import { workerData } from 'node:worker_threads';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { readCapped, walk, type FoundFile } from './walk.js';
+import { CHUNK_BYTES, CHUNK_FILES, MAX_CHUNKS_AHEAD, POSTED, TAKEN, type ReadAheadInput, type ReadAheadMessage, type SentFile } from './read-ahead-protocol.js';
+
+const input = workerData as ReadAheadInput;
+const { port, signal } = input;
+const chunksAhead = input.chunksAhead ?? MAX_CHUNKS_AHEAD;
+
+let files: SentFile[] = [];
+let contents: Buffer[] = [];
+let bytes = 0;
+let sent = 0;
+let lowered = false;
+
+/**
+ * Once the first chunk is out, the lowest priority, for this thread only (on Linux a thread's
+ * nice value is its own): from then on the thread should use what the judging thread and V8's
+ * compiler and garbage-collector threads leave of the cores, not take turns with them. Until
+ * then the judging thread is waiting for it. Measured on 2 vCPUs, 10,000 files: at normal
+ * priority the read-ahead saved the main thread 0.3 s of CPU and the scan no wall time
+ * (1.34 s either way); at nice 19 the scan took 1.24 s.
+ */
+function lowerPriority(): void {
+  lowered = true;
+  try {
+    setPriority(19);
+  } catch {
+    // Not allowed here (some sandboxes): the thread stays at normal priority, which is only slower.
+  }
+}
+
+function post(message: ReadAheadMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.add(signal, POSTED, 1);
+  Atomics.notify(signal, POSTED);
+}
+
+/** Sends the chunk so far, after waiting (bounded by the scan's own pace) for room. */
+function flush(): void {
+  if (files.length === 0) return;
+  // Memory stays bounded however far the walk runs ahead of judging.
+  while (Atomics.load(signal, POSTED) - Atomics.load(signal, TAKEN) >= chunksAhead) {
+    Atomics.wait(signal, TAKEN, Atomics.load(signal, TAKEN), 1000);
+  }
+  const buffer = new Uint8Array(bytes);
+  let at = 0;
+  for (const c of contents) {
+    buffer.set(c, at);
+    at += c.length;
+  }
+  post({ kind: 'files', files, bytes: buffer.buffer }, [buffer.buffer]);
+  files = [];
+  contents = [];
+  bytes = 0;
+  if (!lowered) lowerPriority();
+}
+
+function onFile(file: FoundFile): void {
+  if (input.failAfter !== undefined && sent >= input.failAfter) throw new Error('read-ahead stopped by a test (failAfter)');
+  const read = readCapped(file, input.maxFileBytes);
+  const sentFile: SentFile = { absPath: file.absPath, relPath: file.relPath, size: read.size, mode: read.mode, length: -1 };
+  if (read.diagnostic) sentFile.diagnostic = read.diagnostic;
+  if (read.content) {
+    sentFile.length = read.content.length;
+    contents.push(read.content);
+    bytes += read.content.length;
+  }
+  files.push(sentFile);
+  sent += 1;
+  if (files.length >= CHUNK_FILES || bytes >= CHUNK_BYTES) flush();
+}
+
+try {
+  const walked: { diagnostics: Diagnostic[] } = walk(input.roots, { cwd: input.cwd, onFile });
+  flush();
+  post({ kind: 'end', diagnostics: walked.diagnostics });
+} catch (err) {
+  post({ kind: 'failed', message: (err as Error).message });
+}

@@ -1,0 +1,131 @@
+/**
+ * Walks and reads the scan's files on a second thread while the main thread judges them.
+ *
+ * Why: walking and reading a tree is system calls (a 10,000-file tree: about 20,000
+ * directory listings and 10,000 opens), which cost a thread the same time whoever makes
+ * them; on the main thread they came before and between the judging. On another thread
+ * they overlap with it: the main thread gets the files in walk order, read, a chunk at a
+ * time, their bytes in one buffer per chunk that is moved (transferred), not copied.
+ *
+ * The walk is the scan's own (walk.ts, same options), so the files, their order and the
+ * diagnostics are the ones the main thread would have found. If the thread fails, the
+ * main thread walks again itself and goes on after the files it already has, reading them
+ * itself, so a failure costs time, never results.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../engine/paths.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { POSTED, TAKEN, type ReadAheadInput, type ReadAheadMessage } from './read-ahead-protocol.js';
+import { walk, type FoundFile } from './walk.js';
+
+/** The thread's script, bundled beside the scan worker (src/cli/build-cli.ts). */
+const READ_AHEAD_SCRIPT = path.join(PACKAGE_ROOT, 'dist', 'bundle-worker', 'read-ahead-worker.js');
+
+export interface ReadAheadOptions {
+  maxFileBytes: number;
+  cwd?: string;
+  /** Tests only: see ReadAheadInput. */
+  failAfter?: number;
+  chunksAhead?: number;
+}
+
+/** Atomics.waitAsync (Node ≥ 16; TypeScript's lib has it only from ES2024). */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+
+export class ReadAhead {
+  /** The walk's diagnostics, once next() has said the walk is over. */
+  diagnostics: Diagnostic[] = [];
+  private delivered = 0;
+  private done = false;
+  private gone = false;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly signal: Int32Array,
+    private readonly roots: string[],
+    private readonly cwd: string,
+  ) {
+    // Kept referenced: an Atomics.waitAsync does not keep the event loop alive, the thread
+    // does. The caller stops it when done (stop()).
+    worker.on('error', () => undefined); // seen as `gone`: the main thread walks itself
+    worker.on('exit', () => {
+      this.gone = true;
+    });
+  }
+
+  /** Starts the thread; undefined when it cannot be (no built script), and the caller walks itself. */
+  static start(roots: string[], opts: ReadAheadOptions): ReadAhead | undefined {
+    if (!existsSync(READ_AHEAD_SCRIPT)) return undefined;
+    const cwd = opts.cwd ?? process.cwd();
+    const { port1, port2 } = new MessageChannel();
+    const signal = new Int32Array(new SharedArrayBuffer(8));
+    const input: ReadAheadInput = { roots, cwd, maxFileBytes: opts.maxFileBytes, port: port2, signal, failAfter: opts.failAfter, chunksAhead: opts.chunksAhead };
+    const worker = new Worker(READ_AHEAD_SCRIPT, { workerData: input, transferList: [port2] });
+    return new ReadAhead(worker, port1, signal, roots, cwd);
+  }
+
+  /** The next files in walk order, each with its bytes in `prefetched`; undefined once all were given. */
+  async next(): Promise<FoundFile[] | undefined> {
+    while (!this.done) {
+      // Read before looking: a chunk posted after this cannot then be waited past.
+      const posted = Atomics.load(this.signal, POSTED);
+      const wasGone = this.gone; // the thread posts everything before it exits
+      const got = receiveMessageOnPort(this.port) as { message: ReadAheadMessage } | undefined;
+      if (got) {
+        Atomics.add(this.signal, TAKEN, 1);
+        Atomics.notify(this.signal, TAKEN);
+        const files = this.take(got.message);
+        if (files) return files;
+      } else if (wasGone) {
+        return this.walkHere();
+      } else {
+        // Lets the event loop run meanwhile, so the thread's exit is seen.
+        const wait = waitAsync(this.signal, POSTED, posted, 100);
+        if (wait.async) await wait.value;
+      }
+    }
+    return undefined;
+  }
+
+  /** Tests only: chunks the thread has posted so far. */
+  postedChunks(): number {
+    return Atomics.load(this.signal, POSTED);
+  }
+
+  /** Lets the thread go (it is stopped if still running). */
+  stop(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+
+  private take(message: ReadAheadMessage): FoundFile[] | undefined {
+    if (message.kind === 'end') {
+      this.diagnostics = message.diagnostics;
+      this.done = true;
+      return undefined;
+    }
+    if (message.kind === 'failed') return this.walkHere();
+    const files: FoundFile[] = new Array(message.files.length);
+    let at = 0;
+    for (let i = 0; i < message.files.length; i++) {
+      const f = message.files[i]!;
+      const content = f.length >= 0 ? Buffer.from(message.bytes, at, f.length) : undefined;
+      if (f.length > 0) at += f.length;
+      files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic } };
+    }
+    this.delivered += files.length;
+    return files;
+  }
+
+  /** The thread failed: the walk again, here, and the files after those already given (unread). */
+  private walkHere(): FoundFile[] {
+    this.stop();
+    const walked = walk(this.roots, { cwd: this.cwd });
+    this.diagnostics = walked.diagnostics;
+    this.done = true;
+    return walked.files.slice(this.delivered);
+  }
+}

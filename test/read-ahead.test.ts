@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTree } from '../bench/vsftpd-bench.js';
+import { ReadAhead, type ReadAheadOptions } from '../src/discover/read-ahead.js';
+import { readCapped, walk, type FoundFile } from '../src/discover/walk.js';
+import { defaultSettings } from '../src/pipeline/scan.js';
+import { runStreamedTextScan } from '../src/pipeline/stream-scan.js';
+import { batchesAsFound, planBatches, type StreamSettings } from '../src/pipeline/streamed-text.js';
+
+/**
+ * The read-ahead thread (src/discover/read-ahead.ts) must hand the main thread exactly what
+ * the main thread's own walk and reads would have given: the same files in the same order,
+ * the same bytes and diagnostics, and, when the thread fails part way, the rest from a walk
+ * of its own. And batches cut while the files still come must be the batches cut after.
+ * The tree holds what could make them differ: many hosts, files outside any etc/, a
+ * symlink into another host's etc/, one out of the tree, a FIFO, an empty file, and files
+ * over the size cap.
+ */
+let tree: string;
+const MAX_BYTES = 3000; // about half the generated configs are larger
+
+beforeAll(() => {
+  tree = mkdtempSync(path.join(tmpdir(), 'ftps-audit-read-ahead-'));
+  generateTree(path.join(tree, 'gen'), 300);
+  writeFileSync(path.join(tree, 'aa-loose.conf'), 'listen=YES\n');
+  writeFileSync(path.join(tree, 'gen', 'site5', 'mid-loose.conf'), 'listen=YES\n');
+  writeFileSync(path.join(tree, 'gen', 'site7', 'host7', 'etc', 'empty.conf'), '');
+  symlinkSync(path.join(tree, 'gen', 'site9', 'host9', 'etc'), path.join(tree, 'gen', 'site0', 'host0', 'etc', 'linked'));
+  symlinkSync(tmpdir(), path.join(tree, 'gen', 'site1', 'outside'));
+  execFileSync('mkfifo', [path.join(tree, 'gen', 'site2', 'host2', 'etc', 'fifo')]);
+});
+afterAll(() => {
+  rmSync(tree, { recursive: true, force: true });
+});
+
+async function readAll(roots: string[], opts: ReadAheadOptions): Promise<{ files: FoundFile[]; diagnostics: unknown[] }> {
+  const ahead = ReadAhead.start(roots, opts);
+  if (!ahead) throw new Error('run npm run build first: the read-ahead script is built');
+  try {
+    const files: FoundFile[] = [];
+    for (let got = await ahead.next(); got !== undefined; got = await ahead.next()) files.push(...got);
+    return { files, diagnostics: ahead.diagnostics };
+  } finally {
+    ahead.stop();
+  }
+}
+
+const names = (files: readonly FoundFile[]) => files.map((f) => [f.absPath, f.relPath]);
+
+describe('read-ahead thread', () => {
+  it('gives the walk’s files, in order, with the bytes and diagnostics the main thread would read', async () => {
+    const walked = walk([tree]);
+    const got = await readAll([tree], { maxFileBytes: MAX_BYTES });
+    expect(names(got.files)).toEqual(names(walked.files));
+    expect(got.diagnostics).toEqual(walked.diagnostics);
+    expect(walked.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['discover/special-file', 'discover/symlink-outside']));
+    let tooLarge = 0;
+    for (const file of got.files) {
+      const own = readCapped(file, MAX_BYTES);
+      expect(file.prefetched).toBeDefined();
+      const { content, ...rest } = file.prefetched!;
+      const { content: ownContent, ...ownRest } = own;
+      expect(rest).toEqual(ownRest);
+      expect(content === undefined ? undefined : Buffer.from(content)).toEqual(ownContent === undefined ? undefined : Buffer.from(ownContent));
+      if (own.diagnostic?.code === 'discover/too-large') tooLarge++;
+    }
+    expect(tooLarge).toBeGreaterThan(10);
+    expect(got.files.some((f) => f.prefetched!.content?.length === 0)).toBe(true);
+  });
+
+  it('a thread that fails part way costs time, never files: the main thread walks again and goes on', async () => {
+    const walked = walk([tree]);
+    for (const failAfter of [0, 1, 63, 64, 65, 200, walked.files.length - 1]) {
+      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, failAfter });
+      expect(names(got.files)).toEqual(names(walked.files));
+      expect(got.diagnostics).toEqual(walked.diagnostics);
+      // The files after the last whole chunk sent come unread: the caller reads them itself.
+      const unread = got.files.findIndex((f) => f.prefetched === undefined);
+      expect(unread).toBe(Math.floor(failAfter / 64) * 64);
+      expect(got.files.slice(unread).every((f) => f.prefetched === undefined)).toBe(true);
+    }
+  });
+
+  it('runs no further ahead than it is allowed to', async () => {
+    const ahead = ReadAhead.start([tree], { maxFileBytes: MAX_BYTES, chunksAhead: 2 });
+    expect(ahead).toBeDefined();
+    try {
+      // Bounded waits: the thread needs a moment to start.
+      for (let i = 0; i < 100 && ahead!.postedChunks() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(ahead!.postedChunks()).toBe(2);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(ahead!.postedChunks()).toBe(2);
+      let files = 0;
+      for (let got = await ahead!.next(); got !== undefined; got = await ahead!.next()) files += got.length;
+      expect(files).toBe(walk([tree]).files.length);
+    } finally {
+      ahead!.stop();
+    }
+  });
+});
+
+describe('batches cut as the files come', () => {
+  /** Feeds `files` in chunks of the given sizes (cycled), as the read-ahead thread would. */
+  function feeder(files: readonly FoundFile[], chunks: number[]): () => Promise<FoundFile[] | undefined> {
+    let at = 0;
+    let k = 0;
+    return async () => {
+      if (at >= files.length) return undefined;
+      const n = chunks[k++ % chunks.length]!;
+      const chunk = files.slice(at, at + n);
+      at += n;
+      return chunk;
+    };
+  }
+
+  async function cut(files: readonly FoundFile[], roots: string[], size: number, chunks: number[]): Promise<string[][]> {
+    const out: string[][] = [];
+    for await (const b of batchesAsFound(feeder(files, chunks), roots, size)) out.push(b.map((f) => f.absPath));
+    return out;
+  }
+
+  it('are the batches planBatches cuts once the walk is over, for any chunking', async () => {
+    const gen = path.join(tree, 'gen');
+    const cases: [string, string[]][] = [
+      ['one root, files outside any etc/ first and in the middle', [tree]],
+      ['one root of hosts only', [gen]],
+      ['several roots', [path.join(gen, 'site3'), path.join(gen, 'site4'), gen]],
+      ['one host', [path.join(gen, 'site6', 'host6')]],
+      ['nothing', [path.join(tree, 'missing')]],
+    ];
+    let streamedCuts = 0;
+    for (const [, roots] of cases) {
+      const files = walk(roots).files;
+      for (const size of [1, 5, 25, 100, 1000]) {
+        const planned = planBatches(files, roots, size).map((b) => b.map((f) => f.absPath));
+        for (const chunks of [[1], [7], [64], [3, 50, 1, 200]]) {
+          expect(await cut(files, roots, size, chunks)).toEqual(planned);
+        }
+        if (planned.length > 1) streamedCuts++;
+      }
+    }
+    expect(streamedCuts).toBeGreaterThan(5);
+  });
+
+  it('cuts before the walk is over when the hosts allow it', async () => {
+    const gen = path.join(tree, 'gen');
+    const files = walk([gen]).files.filter((f) => !f.absPath.endsWith('mid-loose.conf'));
+    let fed = 0;
+    const next = feeder(files, [10]);
+    const counting = async () => {
+      const got = await next();
+      if (got) fed += got.length;
+      return got;
+    };
+    const seenAt: number[] = [];
+    for await (const b of batchesAsFound(counting, [gen], 25)) {
+      expect(b.length).toBeGreaterThanOrEqual(1);
+      seenAt.push(fed);
+    }
+    expect(seenAt.length).toBeGreaterThan(5);
+    expect(seenAt[0]).toBeLessThan(files.length / 2);
+  });
+});
+
+describe('streamed scan with the read-ahead thread', () => {
+  it('prints the same when the thread fails part way', async () => {
+    const roots = [path.join(tree, 'gen')];
+    const settings = defaultSettings({ roots });
+    const stream: StreamSettings = { settings, maxFileBytes: 5 * 1024 * 1024, failOn: 'low', color: false, showPasses: false };
+    const text = (r: Awaited<ReturnType<typeof runStreamedTextScan>>) => Buffer.concat(r!.text.map((p) => Buffer.from(p))).toString('utf8');
+    const whole = text(await runStreamedTextScan(roots, undefined, stream));
+    const onThreads = text(await runStreamedTextScan(roots, undefined, stream, { jobs: 2 }));
+    expect(whole).toBe(onThreads);
+    for (const failAfter of [0, 150]) expect(text(await runStreamedTextScan(roots, undefined, stream, { readAheadFailAfter: failAfter }))).toBe(whole);
+  });
+});
