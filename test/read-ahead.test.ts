@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTree } from '../bench/vsftpd-bench.js';
 import { ReadAhead, type ReadAheadOptions } from '../src/discover/read-ahead.js';
 import { readCapped, walk, type FoundFile } from '../src/discover/walk.js';
+import { hostKeyOf } from '../src/pipeline/hosts.js';
 import { defaultSettings } from '../src/pipeline/scan.js';
 import { runStreamedTextScan } from '../src/pipeline/stream-scan.js';
 import { batchesAsFound, planBatches, type StreamSettings } from '../src/pipeline/streamed-text.js';
@@ -53,7 +54,7 @@ const names = (files: readonly FoundFile[]) => files.map((f) => [f.absPath, f.re
 describe('read-ahead thread', () => {
   it('gives the walk’s files, in order, with the bytes and diagnostics the main thread would read', async () => {
     const walked = walk([tree]);
-    const got = await readAll([tree], { maxFileBytes: MAX_BYTES });
+    const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree] });
     expect(names(got.files)).toEqual(names(walked.files));
     expect(got.diagnostics).toEqual(walked.diagnostics);
     expect(walked.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['discover/special-file', 'discover/symlink-outside']));
@@ -66,6 +67,7 @@ describe('read-ahead thread', () => {
       expect(rest).toEqual(ownRest);
       expect(content === undefined ? undefined : Buffer.from(content)).toEqual(ownContent === undefined ? undefined : Buffer.from(ownContent));
       if (own.diagnostic?.code === 'discover/too-large') tooLarge++;
+      expect(file.hostKey).toBe(hostKeyOf(file.absPath, [tree]));
     }
     expect(tooLarge).toBeGreaterThan(10);
     expect(got.files.some((f) => f.prefetched!.content?.length === 0)).toBe(true);
@@ -74,7 +76,7 @@ describe('read-ahead thread', () => {
   it('a thread that fails part way costs time, never files: the main thread walks again and goes on', async () => {
     const walked = walk([tree]);
     for (const failAfter of [0, 1, 63, 64, 65, 200, walked.files.length - 1]) {
-      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, failAfter });
+      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], failAfter });
       expect(names(got.files)).toEqual(names(walked.files));
       expect(got.diagnostics).toEqual(walked.diagnostics);
       // The files after the last whole chunk sent come unread: the caller reads them itself.
@@ -85,7 +87,7 @@ describe('read-ahead thread', () => {
   });
 
   it('runs no further ahead than it is allowed to', async () => {
-    const ahead = ReadAhead.start([tree], { maxFileBytes: MAX_BYTES, chunksAhead: 2 });
+    const ahead = ReadAhead.start([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], chunksAhead: 2 });
     expect(ahead).toBeDefined();
     try {
       // Bounded waits: the thread needs a moment to start.

@@ -18,6 +18,8 @@ export interface ReadAheadInput {
   roots: string[];
   cwd: string;
   maxFileBytes: number;
+  /** The roots host keys are counted from (ScanSettings.roots). */
+  hostRoots: string[];
   port: MessagePort;
   /** Int32Array over a SharedArrayBuffer: [POSTED, TAKEN]. */
   signal: Int32Array;
@@ -34,6 +36,7 @@ export interface SentFile {
   size: number;
   mode: number;
   length: number;
+  hostKey: string;
   diagnostic?: Diagnostic;
 }
 

@@ -6,6 +6,7 @@
 import { setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { hostKeyOf } from './host-key.js';
 import { readCapped, walk, type FoundFile } from './walk.js';
 import { CHUNK_BYTES, CHUNK_FILES, MAX_CHUNKS_AHEAD, POSTED, TAKEN, type ReadAheadInput, type ReadAheadMessage, type SentFile } from './read-ahead-protocol.js';
 
@@ -65,7 +66,7 @@ function flush(): void {
 function onFile(file: FoundFile): void {
   if (input.failAfter !== undefined && sent >= input.failAfter) throw new Error('read-ahead stopped by a test (failAfter)');
   const read = readCapped(file, input.maxFileBytes);
-  const sentFile: SentFile = { absPath: file.absPath, relPath: file.relPath, size: read.size, mode: read.mode, length: -1 };
+  const sentFile: SentFile = { absPath: file.absPath, relPath: file.relPath, size: read.size, mode: read.mode, length: -1, hostKey: hostKeyOf(file.absPath, input.hostRoots) };
   if (read.diagnostic) sentFile.diagnostic = read.diagnostic;
   if (read.content) {
     sentFile.length = read.content.length;

@@ -25,6 +25,8 @@ const READ_AHEAD_SCRIPT = path.join(PACKAGE_ROOT, 'dist', 'bundle-worker', 'read
 
 export interface ReadAheadOptions {
   maxFileBytes: number;
+  /** The roots host keys are counted from (ScanSettings.roots); each file comes with its hostKey. */
+  hostRoots: string[];
   cwd?: string;
   /** Tests only: see ReadAheadInput. */
   failAfter?: number;
@@ -62,7 +64,7 @@ export class ReadAhead {
     const cwd = opts.cwd ?? process.cwd();
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(8));
-    const input: ReadAheadInput = { roots, cwd, maxFileBytes: opts.maxFileBytes, port: port2, signal, failAfter: opts.failAfter, chunksAhead: opts.chunksAhead };
+    const input: ReadAheadInput = { roots, cwd, maxFileBytes: opts.maxFileBytes, hostRoots: opts.hostRoots, port: port2, signal, failAfter: opts.failAfter, chunksAhead: opts.chunksAhead };
     const worker = new Worker(READ_AHEAD_SCRIPT, { workerData: input, transferList: [port2] });
     return new ReadAhead(worker, port1, signal, roots, cwd);
   }
@@ -114,7 +116,7 @@ export class ReadAhead {
       const f = message.files[i]!;
       const content = f.length >= 0 ? Buffer.from(message.bytes, at, f.length) : undefined;
       if (f.length > 0) at += f.length;
-      files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic } };
+      files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic }, hostKey: f.hostKey };
     }
     this.delivered += files.length;
     return files;

@@ -12,6 +12,11 @@ export interface FoundFile {
    * cleared, by the reader of the file, which otherwise reads it itself.
    */
   prefetched?: ReadOutcome;
+  /**
+   * Its host (host-key.ts) under the scan's roots (ScanSettings.roots), when the read-ahead
+   * thread has worked it out already.
+   */
+  hostKey?: string;
 }
 
 export interface WalkOptions {

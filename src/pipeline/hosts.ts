@@ -1,35 +1,8 @@
 import type { Inventory } from '../model/inventory.js';
 import type { Result } from '../model/result.js';
+import { hostKeyOf, hostOf } from '../discover/host-key.js';
 
-/**
- * A scan of a repository often covers several hosts (`inventories/ftp1/etc/…`,
- * `inventories/ftp2/etc/…`, or samples/insecure and samples/hardened). Rules that look
- * across artifacts — the passive range against the firewall, rsa_cert_file against the
- * certificate — must only pair files of the same host. The host of a file is the path
- * before its first `etc` directory, counted from the scan root it was found under (a system
- * image or a checkout of one host's /etc); files outside any `etc` belong to the scan as a
- * whole.
- */
-export function hostOf(file: string): string {
-  const parts = file.split('/');
-  const i = parts.indexOf('etc');
-  return i > 0 ? parts.slice(0, i).join('/') : '';
-}
-
-/** The host of a file found on disk, from its path under the scan root that holds it. */
-export function hostKeyOf(absPath: string, roots: readonly string[]): string {
-  return hostOf(underRoot(absPath, roots));
-}
-
-/** Path of an artifact relative to the scan root that contains it (POSIX separators). */
-function underRoot(absPath: string, roots: readonly string[]): string {
-  // The longest root that holds the path (asked once per file: a plain loop).
-  let root: string | undefined;
-  for (const r of roots) {
-    if ((absPath === r || absPath.startsWith(r.endsWith('/') ? r : `${r}/`)) && (root === undefined || r.length > root.length)) root = r;
-  }
-  return root === undefined ? absPath : absPath.slice(root.length).replace(/^\/+/, '');
-}
+export { hostKeyOf, hostOf };
 
 const fileOf = (model: unknown): string | undefined => {
   const f = (model as { file?: unknown }).file;
@@ -42,9 +15,10 @@ const fileOf = (model: unknown): string | undefined => {
  * probe observations) form a group of their own: which of several hosts a probed endpoint
  * runs is not known, so none of them is compared with it.
  */
-export function splitByHost(inv: Inventory, loneGroupFiles = Infinity): Inventory[] {
-  // Models name their file by its report path; the host comes from the path under the root.
-  const hostByPath = new Map(inv.artifacts.map((a) => [a.path, hostKeyOf(a.absPath, inv.settings.roots)]));
+export function splitByHost(inv: Inventory, loneGroupFiles = Infinity, knownHosts?: ReadonlyMap<string, string>): Inventory[] {
+  // Models name their file by its report path; the host comes from the path under the root
+  // (knownHosts: already worked out, by report path, for at least every artifact).
+  const hostByPath = knownHosts ?? new Map(inv.artifacts.map((a) => [a.path, hostKeyOf(a.absPath, inv.settings.roots)]));
   const hostOfFile = (f: string): string => hostByPath.get(f) ?? hostOf(f);
   const hosts = new Set<string>();
   for (const list of Object.values(inv.models as Record<string, unknown[]>)) {

@@ -75,8 +75,9 @@ export function evaluateHosts(
   checks: RuleSet['checks'],
   detail?: ResultDetail,
   loneGroupFiles?: number,
+  knownHosts?: ReadonlyMap<string, string>,
 ): { hosts: Inventory[]; perHost: Result[][] } {
-  const hosts = splitByHost(inventory, loneGroupFiles);
+  const hosts = splitByHost(inventory, loneGroupFiles, knownHosts);
   return { hosts, perHost: hosts.map((h) => evaluate(h, runs, checks, detail)) };
 }
 
@@ -174,20 +175,27 @@ export async function judgeFiles(files: readonly FoundFile[], ctx: JudgeFilesCon
   const models = { ...collected.models } as Record<string, unknown[]>;
   for (const [k, v] of Object.entries((ctx.extraModels ?? {}) as Record<string, unknown[]>)) (models[k] ??= []).push(...v);
   const diagnostics: Diagnostic[] = collected.diagnostics;
+  const hostByPath = hostsOf(files, collected.artifacts, settings.roots);
   if (models.vsftpd?.length) {
-    const hostOfConfig = configHosts(collected.artifacts, settings.roots);
+    const hostOfConfig = (c: VsftpdConfig): string => hostByPath.get(c.file) ?? '';
     const split = separatePerUserFiles(models.vsftpd as VsftpdConfig[], collected.artifacts, settings, ctx.maxFileBytes, (a, b) => hostOfConfig(a) === hostOfConfig(b));
     models.vsftpd = split.main;
     diagnostics.push(...split.diagnostics);
   }
   const inventory: Inventory = { settings, artifacts: collected.artifacts, models: models as Partial<InventoryModels>, diagnostics };
-  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks, ctx.detail, ctx.loneGroupFiles);
+  const { hosts, perHost } = evaluateHosts(inventory, ctx.runs, ctx.ruleSet.checks, ctx.detail, ctx.loneGroupFiles, hostByPath);
   return { inventory, hosts, perHost, unrecognised: collected.unrecognised };
 }
 
-function configHosts(artifacts: readonly Artifact[], roots: readonly string[]): (c: VsftpdConfig) => string {
-  const byPath = new Map(artifacts.map((a) => [a.path, hostKeyOf(a.absPath, roots)]));
-  return (c) => byPath.get(c.file) ?? '';
+/**
+ * The host of every artifact, by report path, worked out once for the batch: the read-ahead
+ * thread gives most files theirs (FoundFile.hostKey).
+ */
+function hostsOf(files: readonly FoundFile[], artifacts: readonly Artifact[], roots: readonly string[]): Map<string, string> {
+  const byPath = new Map<string, string>();
+  for (const f of files) if (f.hostKey !== undefined) byPath.set(f.relPath, f.hostKey);
+  for (const a of artifacts) if (!byPath.has(a.path)) byPath.set(a.path, hostKeyOf(a.absPath, roots));
+  return byPath;
 }
 
 /** The diagnostic that counts files read but not recognised (none when there were none). */

@@ -28,7 +28,7 @@ export interface StreamScanOptions {
  * --jobs, every thread judges and reads its own batches.
  */
 export async function runStreamedTextScan(paths: string[], packNames: string[] | undefined, stream: StreamSettings, opts: StreamScanOptions = {}): Promise<StreamedText | undefined> {
-  const readAhead = (opts.jobs ?? 1) <= 1 ? ReadAhead.start(paths, { maxFileBytes: stream.maxFileBytes, failAfter: opts.readAheadFailAfter }) : undefined;
+  const readAhead = (opts.jobs ?? 1) <= 1 ? ReadAhead.start(paths, { maxFileBytes: stream.maxFileBytes, hostRoots: stream.settings.roots, failAfter: opts.readAheadFailAfter }) : undefined;
   try {
     const ruleSet = await loadRuleSet(packNames);
     const runs = planRuns(ruleSet.packs, ruleSet.catalogue);

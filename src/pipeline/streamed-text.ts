@@ -119,7 +119,7 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
   for (let got = await next(); got !== undefined; got = await next()) {
     for (const f of got) {
       pending.push(f);
-      keys.push(hostKeyOf(f.absPath, roots));
+      keys.push(f.hostKey ?? hostKeyOf(f.absPath, roots));
     }
     let start = 0;
     // A cut after i needs the key of file i + 1.
