@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTree } from '../bench/vsftpd-bench.js';
+import { sniff } from '../src/discover/classify.js';
 import { ReadAhead, type ReadAheadOptions } from '../src/discover/read-ahead.js';
 import { readCapped, walk, type FoundFile } from '../src/discover/walk.js';
 import { hostKeyOf } from '../src/pipeline/hosts.js';
@@ -27,6 +28,9 @@ beforeAll(() => {
   tree = mkdtempSync(path.join(tmpdir(), 'ftps-audit-read-ahead-'));
   generateTree(path.join(tree, 'gen'), 300);
   writeFileSync(path.join(tree, 'aa-loose.conf'), 'listen=YES\n');
+  writeFileSync(path.join(tree, 'gen', 'site3', 'host3', 'etc', 'cert.pem'), '-----BEGIN CERTIFICATE-----\nnot really\n-----END CERTIFICATE-----\n');
+  writeFileSync(path.join(tree, 'gen', 'site4', 'host4', 'etc', 'blob.bin'), Buffer.from([1, 0, 2, 0xff]));
+  writeFileSync(path.join(tree, 'gen', 'site8', 'host8', 'etc', 'vsftpd-ü.conf'), 'ftpd_banner=Grüße\n');
   writeFileSync(path.join(tree, 'gen', 'site5', 'mid-loose.conf'), 'listen=YES\n');
   writeFileSync(path.join(tree, 'gen', 'site7', 'host7', 'etc', 'empty.conf'), '');
   symlinkSync(path.join(tree, 'gen', 'site9', 'host9', 'etc'), path.join(tree, 'gen', 'site0', 'host0', 'etc', 'linked'));
@@ -62,9 +66,14 @@ describe('read-ahead thread', () => {
     for (const file of got.files) {
       const own = readCapped(file, MAX_BYTES);
       expect(file.prefetched).toBeDefined();
-      const { content, ...rest } = file.prefetched!;
+      const { content, sniffed, ...rest } = file.prefetched!;
       const { content: ownContent, ...ownRest } = own;
       expect(rest).toEqual(ownRest);
+      if (ownContent) {
+        const { asciiText, ...ownSniffed } = sniff(file.relPath, ownContent);
+        expect(sniffed).toEqual(ownSniffed);
+        expect(asciiText !== undefined).toBe(sniffed!.wholeAscii);
+      } else expect(sniffed).toBeUndefined();
       expect(content === undefined ? undefined : Buffer.from(content)).toEqual(ownContent === undefined ? undefined : Buffer.from(ownContent));
       if (own.diagnostic?.code === 'discover/too-large') tooLarge++;
       expect(file.hostKey).toBe(hostKeyOf(file.absPath, [tree]));

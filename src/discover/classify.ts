@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import path from 'node:path';
 import type { ArtifactKind } from '../model/artifact.js';
 
@@ -86,3 +87,28 @@ export function classify(relPath: string, head: Buffer, isText: boolean, headTex
   if (!inFail2ban && /^nftables\.conf$/.test(base)) return { kind: 'nftables', by: 'name' };
   return undefined;
 }
+
+/** How much of a file classify() looks at. */
+export const SNIFF_BYTES = 16 * 1024;
+
+/** What a file's first bytes say: text or not, all ASCII or not, and its kind (if any). */
+export interface Sniffed {
+  /** No NUL byte in the head. */
+  isText: boolean;
+  /** The whole file is text, ASCII, and no longer than the head: read as Latin-1 it is its text. */
+  wholeAscii: boolean;
+  found: Classification | undefined;
+}
+
+/**
+ * Classifies a file by its first SNIFF_BYTES bytes and its path. asciiText: the whole file
+ * decoded, when wholeAscii (the caller's parser can use it).
+ */
+export function sniff(relPath: string, content: Buffer): Sniffed & { asciiText?: string } {
+  const head = content.length <= SNIFF_BYTES ? content : content.subarray(0, SNIFF_BYTES);
+  const isText = !head.includes(0);
+  // A small ASCII file (nearly every config) is decoded once, for classifying and parsing.
+  const asciiText = isText && head === content && isAscii(head) ? head.toString('latin1') : undefined;
+  return { isText, wholeAscii: asciiText !== undefined, found: classify(relPath, head, isText, asciiText), asciiText };
+}
+

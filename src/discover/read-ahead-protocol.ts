@@ -4,6 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { Sniffed } from './classify.js';
 
 /** Slots of the shared signal: chunks posted by the thread, chunks taken by the main thread. */
 export const POSTED = 0;
@@ -37,6 +38,8 @@ export interface SentFile {
   mode: number;
   length: number;
   hostKey: string;
+  /** classify.ts sniff() of its bytes, when it has some. */
+  sniffed?: Sniffed;
   diagnostic?: Diagnostic;
 }
 

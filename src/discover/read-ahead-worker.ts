@@ -6,6 +6,7 @@
 import { setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { sniff } from './classify.js';
 import { hostKeyOf } from './host-key.js';
 import { readCapped, walk, type FoundFile } from './walk.js';
 import { CHUNK_BYTES, CHUNK_FILES, MAX_CHUNKS_AHEAD, POSTED, TAKEN, type ReadAheadInput, type ReadAheadMessage, type SentFile } from './read-ahead-protocol.js';
@@ -70,6 +71,8 @@ function onFile(file: FoundFile): void {
   if (read.diagnostic) sentFile.diagnostic = read.diagnostic;
   if (read.content) {
     sentFile.length = read.content.length;
+    const { isText, wholeAscii, found } = sniff(file.relPath, read.content);
+    sentFile.sniffed = { isText, wholeAscii, found };
     contents.push(read.content);
     bytes += read.content.length;
   }

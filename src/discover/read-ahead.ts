@@ -116,7 +116,7 @@ export class ReadAhead {
       const f = message.files[i]!;
       const content = f.length >= 0 ? Buffer.from(message.bytes, at, f.length) : undefined;
       if (f.length > 0) at += f.length;
-      files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic }, hostKey: f.hostKey };
+      files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic, sniffed: f.sniffed }, hostKey: f.hostKey };
     }
     this.delivered += files.length;
     return files;

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
+import type { Sniffed } from './classify.js';
 
 /** A regular file found under a scan root, not yet read. */
 export interface FoundFile {
@@ -11,7 +12,7 @@ export interface FoundFile {
    * Its bytes, when read ahead on another thread (src/discover/read-ahead.ts): taken, and
    * cleared, by the reader of the file, which otherwise reads it itself.
    */
-  prefetched?: ReadOutcome;
+  prefetched?: PrefetchedRead;
   /**
    * Its host (host-key.ts) under the scan's roots (ScanSettings.roots), when the read-ahead
    * thread has worked it out already.
@@ -238,6 +239,9 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
 function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
+
+/** A read done ahead, on the read-ahead thread, with what classify.ts sniff() said of it. */
+export type PrefetchedRead = ReadOutcome & { sniffed?: Sniffed };
 
 export interface ReadOutcome {
   content?: Buffer;

@@ -1,10 +1,10 @@
 import * as crypto from 'node:crypto';
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 import type { Artifact } from '../model/artifact.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { InventoryModels, ScanSettings } from '../model/inventory.js';
-import { classify, type Classification } from '../discover/classify.js';
-import { readCapped, type FoundFile, type ReadOutcome } from '../discover/walk.js';
+import { sniff, type Classification } from '../discover/classify.js';
+import { readCapped, type FoundFile, type PrefetchedRead, type ReadOutcome } from '../discover/walk.js';
 import { loadedParser, parserFor } from '../parsers/registry.js';
 
 export interface Collected {
@@ -14,8 +14,6 @@ export interface Collected {
   /** Files read but not recognised as any kind (not an error: most of a repo is not FTPS config). */
   unrecognised: number;
 }
-
-const SNIFF_BYTES = 16 * 1024;
 
 /** The first byte offset that is not valid UTF-8, or -1. */
 function firstInvalidUtf8(buf: Buffer): number {
@@ -80,7 +78,7 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
   const artifacts: Artifact[] = [];
   const models: Partial<InventoryModels> = {};
   let unrecognised = 0;
-  const reads: ReadOutcome[] = [];
+  const reads: PrefetchedRead[] = [];
   for (let next = 0; next < files.length; ) {
     // At least one file per run, however large (it is capped at maxFileBytes).
     const first = next;
@@ -103,11 +101,13 @@ export async function collectFiles(files: readonly FoundFile[], settings: ScanSe
       reads[r] = NO_READ;
       if (read.diagnostic) diagnostics.push(read.diagnostic);
       if (!read.content) continue;
-      const head = read.content.length <= SNIFF_BYTES ? read.content : read.content.subarray(0, SNIFF_BYTES);
-      const isText = !head.includes(0);
-      // A small ASCII file (nearly every config) is decoded once, for classifying and parsing.
-      const asciiText = isText && head === read.content && isAscii(head) ? head.toString('latin1') : undefined;
-      const found = classify(file.relPath, head, isText, asciiText);
+      // Sniffed on the read-ahead thread when it read the file (see FoundFile.prefetched).
+      const sniffed = read.sniffed;
+      let isText: boolean, found: Classification | undefined, asciiText: string | undefined;
+      if (sniffed) {
+        ({ isText, found } = sniffed);
+        asciiText = sniffed.wholeAscii ? read.content.toString('latin1') : undefined;
+      } else ({ isText, found, asciiText } = sniff(file.relPath, read.content));
       if (!found) {
         unrecognised++;
         continue;
