@@ -58,12 +58,14 @@ const names = (files: readonly FoundFile[]) => files.map((f) => [f.absPath, f.re
 describe('read-ahead thread', () => {
   it('gives the walk’s files, in order, with the bytes and diagnostics the main thread would read', async () => {
     const walked = walk([tree]);
-    const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree] });
+    const HEAD = 40; // walked by the main thread while the thread starts: given unread
+    const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], headFiles: HEAD });
     expect(names(got.files)).toEqual(names(walked.files));
     expect(got.diagnostics).toEqual(walked.diagnostics);
     expect(walked.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['discover/special-file', 'discover/symlink-outside']));
+    expect(got.files.slice(0, HEAD).every((f) => f.prefetched === undefined)).toBe(true);
     let tooLarge = 0;
-    for (const file of got.files) {
+    for (const file of got.files.slice(HEAD)) {
       const own = readCapped(file, MAX_BYTES);
       expect(file.prefetched).toBeDefined();
       const { content, sniffed, ...rest } = file.prefetched!;
@@ -79,24 +81,39 @@ describe('read-ahead thread', () => {
       expect(file.hostKey).toBe(hostKeyOf(file.absPath, [tree]));
     }
     expect(tooLarge).toBeGreaterThan(10);
-    expect(got.files.some((f) => f.prefetched!.content?.length === 0)).toBe(true);
+    expect(got.files.some((f) => f.prefetched?.content?.length === 0)).toBe(true);
   });
 
   it('a thread that fails part way costs time, never files: the main thread walks again and goes on', async () => {
     const walked = walk([tree]);
-    for (const failAfter of [0, 1, 63, 64, 65, 200, walked.files.length - 1]) {
-      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], failAfter });
+    const HEAD = 7;
+    for (const failAfter of [0, 1, 63, 64, 65, 200, walked.files.length - HEAD - 1]) {
+      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], headFiles: HEAD, failAfter });
       expect(names(got.files)).toEqual(names(walked.files));
       expect(got.diagnostics).toEqual(walked.diagnostics);
-      // The files after the last whole chunk sent come unread: the caller reads them itself.
-      const unread = got.files.findIndex((f) => f.prefetched === undefined);
-      expect(unread).toBe(Math.floor(failAfter / 64) * 64);
-      expect(got.files.slice(unread).every((f) => f.prefetched === undefined)).toBe(true);
+      // The head and the files after the last whole chunk sent come unread: the caller reads them itself.
+      const sent = Math.floor(failAfter / 64) * 64;
+      expect(got.files.map((f) => f.prefetched !== undefined)).toEqual(got.files.map((_, i) => i >= HEAD && i < HEAD + sent));
+    }
+  });
+
+  it('walks a tree no larger than its head start alone, with no thread', async () => {
+    const small = path.join(tree, 'gen', 'site1');
+    const walked = walk([small]);
+    const ahead = ReadAhead.start([small], { maxFileBytes: MAX_BYTES, hostRoots: [small], headFiles: walked.files.length + 1 });
+    try {
+      expect(ahead!.postedChunks()).toBe(-1);
+      expect(names((await ahead!.next())!)).toEqual(names(walked.files));
+      expect(await ahead!.next()).toBeUndefined();
+      expect(ahead!.diagnostics).toEqual(walked.diagnostics);
+      expect(walked.diagnostics.map((d) => d.code)).toContain('discover/symlink-outside');
+    } finally {
+      ahead!.stop();
     }
   });
 
   it('runs no further ahead than it is allowed to', async () => {
-    const ahead = ReadAhead.start([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], chunksAhead: 2 });
+    const ahead = ReadAhead.start([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], headFiles: 10, chunksAhead: 2 });
     expect(ahead).toBeDefined();
     try {
       // Bounded waits: the thread needs a moment to start.
@@ -107,6 +124,7 @@ describe('read-ahead thread', () => {
       let files = 0;
       for (let got = await ahead!.next(); got !== undefined; got = await ahead!.next()) files += got.length;
       expect(files).toBe(walk([tree]).files.length);
+      expect(ahead!.postedChunks()).toBeGreaterThan(3);
     } finally {
       ahead!.stop();
     }

@@ -21,6 +21,10 @@ export interface ReadAheadInput {
   maxFileBytes: number;
   /** The roots host keys are counted from (ScanSettings.roots). */
   hostRoots: string[];
+  /** The first files of the walk, which the main thread has already: not sent. */
+  skip: number;
+  /** The path of the last of them: if the thread's walk finds another there, the tree changed and it fails. */
+  lastSkipped: string;
   port: MessagePort;
   /** Int32Array over a SharedArrayBuffer: [POSTED, TAKEN]. */
   signal: Int32Array;

@@ -64,7 +64,14 @@ function flush(): void {
   if (!lowered) lowerPriority();
 }
 
+let skipped = 0;
+
 function onFile(file: FoundFile): void {
+  if (skipped < input.skip) {
+    skipped += 1;
+    if (skipped === input.skip && file.absPath !== input.lastSkipped) throw new Error('the tree changed while it was walked');
+    return;
+  }
   if (input.failAfter !== undefined && sent >= input.failAfter) throw new Error('read-ahead stopped by a test (failAfter)');
   const read = readCapped(file, input.maxFileBytes);
   const sentFile: SentFile = { absPath: file.absPath, relPath: file.relPath, size: read.size, mode: read.mode, length: -1, hostKey: hostKeyOf(file.absPath, input.hostRoots) };

@@ -28,6 +28,8 @@ export interface ReadAheadOptions {
   /** The roots host keys are counted from (ScanSettings.roots); each file comes with its hostKey. */
   hostRoots: string[];
   cwd?: string;
+  /** Tests only: HEAD_FILES instead. */
+  headFiles?: number;
   /** Tests only: see ReadAheadInput. */
   failAfter?: number;
   chunksAhead?: number;
@@ -35,6 +37,20 @@ export interface ReadAheadOptions {
 
 /** Atomics.waitAsync (Node ≥ 16; TypeScript's lib has it only from ES2024). */
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, ms: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+
+/** The thread and what it is spoken to by. */
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  signal: Int32Array;
+}
+
+/**
+ * Files the main thread walks itself (not reads: the batch does) while the thread starts,
+ * which takes about 30 ms (a Node worker's own start): the first batch is judged meanwhile,
+ * instead of waited for. A tree no larger is walked here alone, with no thread at all.
+ */
+const HEAD_FILES = 256;
 
 export class ReadAhead {
   /** The walk's diagnostics, once next() has said the walk is over. */
@@ -44,63 +60,95 @@ export class ReadAhead {
   private gone = false;
 
   private constructor(
-    private readonly worker: Worker,
-    private readonly port: MessagePort,
-    private readonly signal: Int32Array,
+    private head: FoundFile[] | undefined,
+    private readonly thread: Thread | undefined,
     private readonly roots: string[],
     private readonly cwd: string,
   ) {
+    if (!thread) return;
     // Kept referenced: an Atomics.waitAsync does not keep the event loop alive, the thread
     // does. The caller stops it when done (stop()).
-    worker.on('error', () => undefined); // seen as `gone`: the main thread walks itself
-    worker.on('exit', () => {
+    thread.worker.on('error', () => undefined); // seen as `gone`: the main thread walks itself
+    thread.worker.on('exit', () => {
       this.gone = true;
     });
   }
 
-  /** Starts the thread; undefined when it cannot be (no built script), and the caller walks itself. */
+  /**
+   * Walks the first files here, then starts the thread on the rest (if there is a rest);
+   * undefined when the thread cannot be started (no built script), and the caller walks itself.
+   */
   static start(roots: string[], opts: ReadAheadOptions): ReadAhead | undefined {
     if (!existsSync(READ_AHEAD_SCRIPT)) return undefined;
     const cwd = opts.cwd ?? process.cwd();
+    const head = walk(roots, { cwd, stopAfter: opts.headFiles ?? HEAD_FILES });
+    if (!head.stopped) {
+      const whole = new ReadAhead(head.files, undefined, roots, cwd);
+      whole.diagnostics = head.diagnostics;
+      return whole;
+    }
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(8));
-    const input: ReadAheadInput = { roots, cwd, maxFileBytes: opts.maxFileBytes, hostRoots: opts.hostRoots, port: port2, signal, failAfter: opts.failAfter, chunksAhead: opts.chunksAhead };
+    const input: ReadAheadInput = {
+      roots,
+      cwd,
+      maxFileBytes: opts.maxFileBytes,
+      hostRoots: opts.hostRoots,
+      skip: head.files.length,
+      lastSkipped: head.files[head.files.length - 1]!.absPath,
+      port: port2,
+      signal,
+      failAfter: opts.failAfter,
+      chunksAhead: opts.chunksAhead,
+    };
     const worker = new Worker(READ_AHEAD_SCRIPT, { workerData: input, transferList: [port2] });
-    return new ReadAhead(worker, port1, signal, roots, cwd);
+    return new ReadAhead(head.files, { worker, port: port1, signal }, roots, cwd);
   }
 
-  /** The next files in walk order, each with its bytes in `prefetched`; undefined once all were given. */
+  /**
+   * The next files in walk order, undefined once all were given. Files from the thread come
+   * with their bytes in `prefetched`; the head (and, after a failure, the rest) without.
+   */
   async next(): Promise<FoundFile[] | undefined> {
-    while (!this.done) {
+    if (this.head) {
+      const head = this.head;
+      this.head = undefined;
+      this.delivered += head.length;
+      if (!this.thread) this.done = true;
+      return head;
+    }
+    const thread = this.thread;
+    while (!this.done && thread) {
       // Read before looking: a chunk posted after this cannot then be waited past.
-      const posted = Atomics.load(this.signal, POSTED);
+      const posted = Atomics.load(thread.signal, POSTED);
       const wasGone = this.gone; // the thread posts everything before it exits
-      const got = receiveMessageOnPort(this.port) as { message: ReadAheadMessage } | undefined;
+      const got = receiveMessageOnPort(thread.port) as { message: ReadAheadMessage } | undefined;
       if (got) {
-        Atomics.add(this.signal, TAKEN, 1);
-        Atomics.notify(this.signal, TAKEN);
+        Atomics.add(thread.signal, TAKEN, 1);
+        Atomics.notify(thread.signal, TAKEN);
         const files = this.take(got.message);
         if (files) return files;
       } else if (wasGone) {
         return this.walkHere();
       } else {
         // Lets the event loop run meanwhile, so the thread's exit is seen.
-        const wait = waitAsync(this.signal, POSTED, posted, 100);
+        const wait = waitAsync(thread.signal, POSTED, posted, 100);
         if (wait.async) await wait.value;
       }
     }
     return undefined;
   }
 
-  /** Tests only: chunks the thread has posted so far. */
+  /** Tests only: chunks the thread has posted so far (-1: no thread). */
   postedChunks(): number {
-    return Atomics.load(this.signal, POSTED);
+    return this.thread ? Atomics.load(this.thread.signal, POSTED) : -1;
   }
 
   /** Lets the thread go (it is stopped if still running). */
   stop(): void {
-    this.port.close();
-    void this.worker.terminate();
+    if (!this.thread) return;
+    this.thread.port.close();
+    void this.thread.worker.terminate();
   }
 
   private take(message: ReadAheadMessage): FoundFile[] | undefined {

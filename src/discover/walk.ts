@@ -28,6 +28,11 @@ export interface WalkOptions {
   cwd?: string;
   /** Called with each file as it is found, in walk order (the read-ahead thread reads it then). */
   onFile?: (file: FoundFile) => void;
+  /**
+   * Stop, quietly, once this many files are found: the first files of a walk another thread
+   * goes on with (read-ahead.ts). The result says whether it stopped.
+   */
+  stopAfter?: number;
 }
 
 const DEFAULT_SKIP = new Set(['.git', 'node_modules', '.hg', '.svn', '__pycache__', '.venv']);
@@ -68,7 +73,7 @@ function inside(child: string, roots: string[]): boolean {
  * cannot make a loop: the kernel copies the mount tree as it is when the bind is made, which
  * cannot contain the new mount itself.
  */
-export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFile[]; diagnostics: Diagnostic[] } {
+export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFile[]; diagnostics: Diagnostic[]; stopped: boolean } {
   const cwd = opts.cwd ?? process.cwd();
   const skip = opts.skipDirs ?? DEFAULT_SKIP;
   const maxFiles = opts.maxFiles ?? 200_000;
@@ -102,6 +107,8 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     }
   }
   let capped = false;
+  const stopAfter = opts.stopAfter ?? Infinity;
+  let stopped = false;
   // The walk's paths are normalised and absolute (path.resolve, then "dir/name"): below a
   // normalised absolute cwd, reportPath() is the tail after "cwd/", got without
   // path.relative's segment-by-segment work once per file.
@@ -133,6 +140,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     const file: FoundFile = { absPath: abs, relPath: fileReportPath(abs) };
     files.push(file);
     opts.onFile?.(file);
+    if (files.length >= stopAfter) stopped = true;
   };
 
   /** A directory, by its real path (see above); name: its last segment (abs's basename). */
@@ -156,6 +164,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     const base = abs.endsWith(path.sep) ? abs : abs + path.sep;
     const realBase = real.endsWith(path.sep) ? real : real + path.sep;
     for (const e of entries) {
+      if (stopped) return;
       if (files.length >= maxFiles) {
         capped = true;
         continue;
@@ -176,6 +185,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
    */
   const visit = (abs: string, depth: number, real?: string): void => {
     // The first root starts the walk; anything else may lead where the walk has been.
+    if (stopped) return;
     if (depth > 0 || files.length > 0 || plainDirs.length > 0) endPlain();
     if (files.length >= maxFiles) {
       capped = true;
@@ -223,6 +233,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
   };
 
   for (const root of roots) {
+    if (stopped) break;
     const abs = path.resolve(cwd, root);
     try {
       lstatSync(abs);
@@ -233,7 +244,7 @@ export function walk(roots: string[], opts: WalkOptions = {}): { files: FoundFil
     visit(abs, 0);
   }
   if (capped) diagnostics.push({ level: 'warning', code: 'discover/too-many-files', message: `stopped after ${maxFiles} files; the rest were not scanned` });
-  return { files, diagnostics };
+  return { files, diagnostics, stopped };
 }
 
 function byName(a: Dirent, b: Dirent): number {
