@@ -171,12 +171,16 @@ export async function digestBatch(files: readonly FoundFile[], ruleSet: RuleSet,
   let blocking = false;
   // Counted results (passes and located not-applicable ones, see textDetail) weigh the same
   // however many there are: each shared result is looked at once.
-  for (const r of [...results, ...counted.map(([shared]) => shared)]) {
+  // (One function for both lists, not one spread array: the lists hold results of
+  // different shapes, and a loop over their mix was re-optimised for each new one.)
+  const note = (r: Result): void => {
     const run = runOf.get(r.controls);
     if (run !== undefined) flagsByRun[run]! |= statusFlagsOf(r);
     judgedRules.add(r.ruleId);
     if (!blocking && isBlocking(r, stream.failOn)) blocking = true;
-  }
+  };
+  for (const r of results) note(r);
+  for (const [shared] of counted) note(shared);
 
   const style = styleOf(stream);
   const kinds = new Map(judged.inventory.artifacts.map((a) => [a.path, a.kind]));

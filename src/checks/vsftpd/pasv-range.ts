@@ -64,13 +64,14 @@ export const pasvRangeCheck: Check = {
         continue;
       }
       const focus = maxEv?.source === 'explicit' ? maxEv : minEv;
+      const set = minEv === undefined ? (maxEv === undefined ? [] : [maxEv]) : maxEv === undefined ? [minEv] : [minEv, maxEv];
       out.push({
         status: ok ? 'pass' : 'fail',
         messageId: ok ? 'pass' : 'fail',
         key: 'pasv-range',
         location: config && focus ? locationOf(config, focus) : { file: config.file },
-        evidence: [minEv, maxEv].filter((e) => e !== undefined).map((e) => evidenceOf(e!)).join('\n'),
-        assumptions: assumptionsFor([minEv, maxEv].filter((e) => e !== undefined) as never),
+        evidence: set.map((e) => evidenceOf(e)).join('\n'),
+        assumptions: assumptionsFor(set),
         data: {
           min: range.min,
           max: range.max,
