@@ -9,8 +9,13 @@ import { digestInParallel, workerCount } from './batch-workers.js';
 import { loadRuleSet } from './scan.js';
 import { batchesAsFound, digestBatch, finishStreamedText, planBatches, type BatchDigest, type StreamedText, type StreamSettings } from './streamed-text.js';
 
-/** Batches of about this many files: large enough to judge rule by rule, small enough to let go. */
-const BATCH_FILES = 100;
+/**
+ * Batches of about this many files: large enough to judge rule by rule, small enough to let
+ * go. Less of a batch is alive when the young-generation collector runs, so less is copied
+ * and promoted: paired runs of the 10,000-file scan (21 pairs) took 30 ms less with 50 than
+ * with 100 (25 was no better than 50).
+ */
+const BATCH_FILES = 50;
 
 export interface StreamScanOptions {
   /** Threads in all (--jobs); default 1: the main thread only. */
