@@ -70,11 +70,63 @@ function controlsText(controls: Result['controls']): string {
   return text;
 }
 
-function sortResults(a: Result, b: Result): number {
+export function sortResults(a: Result, b: Result): number {
   const sev = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
   if (a.status === 'fail' && b.status === 'fail' && sev !== 0) return sev;
   if (a.status !== b.status) return a.status === 'fail' ? -1 : b.status === 'fail' ? 1 : 0;
   return (a.location?.line ?? 0) - (b.location?.line ?? 0) || collator.compare(a.ruleId, b.ruleId);
+}
+
+/**
+ * Sorts one group's results by sortResults in place, exactly as Array#sort would. A group holds
+ * a handful of results, and Array#sort copies them to a work array and calls the comparator
+ * from a builtin each time, once per group of a large tree. For fewer than 64 elements V8's
+ * TimSort is one run made by countAndMakeRun() and extended by binary insertion; this is that
+ * algorithm, step for step, so even comparisons sortResults leaves undecided (two listed
+ * statuses other than fail) end in the same order. Longer groups take Array#sort itself.
+ */
+export function sortGroup(list: Result[]): Result[] {
+  const n = list.length;
+  if (n < 2) return list;
+  if (n >= 64) return list.sort(sortResults);
+  // countAndMakeRun: the longest non-descending or strictly descending run from the start.
+  let run = 2;
+  const descending = sortResults(list[1]!, list[0]!) < 0;
+  for (let i = 2; i < n; i++) {
+    const order = sortResults(list[i]!, list[i - 1]!);
+    if (descending ? order >= 0 : order < 0) break;
+    run++;
+  }
+  if (descending) {
+    for (let lo = 0, hi = run - 1; lo < hi; lo++, hi--) {
+      const t = list[lo]!;
+      list[lo] = list[hi]!;
+      list[hi] = t;
+    }
+  }
+  // binaryInsertionSort of the rest into the run.
+  for (let start = run; start < n; start++) {
+    const pivot = list[start]!;
+    let left = 0;
+    let right = start;
+    while (left < right) {
+      const mid = left + ((right - left) >> 1);
+      if (sortResults(pivot, list[mid]!) < 0) right = mid;
+      else left = mid + 1;
+    }
+    for (let p = start; p > left; p--) list[p] = list[p - 1]!;
+    list[left] = pivot;
+  }
+  return list;
+}
+
+// "line:column" padded to the width of the text report's column, for the usual column 1.
+const WHERE_AT_COLUMN_1: string[] = [];
+function whereColumn(line: number | undefined, column: number | undefined): string {
+  if (line === undefined) return '-      ';
+  const col = column ?? 1;
+  if (col === 1 && line < 10_000) return (WHERE_AT_COLUMN_1[line] ??= `${line}:1`.padEnd(7));
+  return `${line}:${col}`.padEnd(7);
 }
 
 /** The parts of a report the text header and tail show (everything but the results). */
@@ -197,12 +249,11 @@ export function renderTextGroup(key: string, list: Result[], kind: string | unde
   const b = style.bytes ? utf8Bytes : same;
   const out: string[] = [];
   out.push(c.underline(b(key)) + (kind !== undefined ? c.gray(` (${b(kind)})`) : ''));
-  for (const r of list.sort(sortResults)) {
-    const where = r.location?.line !== undefined ? `${r.location.line}:${r.location.column ?? 1}` : '-';
+  for (const r of sortGroup(list)) {
     const label = labelOf(r, style);
     const waived = r.waived ? c.green(` [waived: ${b(r.waived.reason)}]`) : '';
     const fresh = r.baselineState === 'new' ? c.magenta(' [new]') : '';
-    out.push(`  ${label} ${c.gray(where.padEnd(7))} ${c.bold(r.ruleId)}${waived}${fresh}`);
+    out.push(`  ${label} ${c.gray(whereColumn(r.location?.line, r.location?.column))} ${c.bold(r.ruleId)}${waived}${fresh}`);
     out.push(indent(r.message, '      '));
     if (r.status === 'fail' || r.status === 'not-evaluated') {
       if (r.evidence) out.push(c.gray(indent(b(r.evidence), '      > ')));
