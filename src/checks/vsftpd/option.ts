@@ -1,4 +1,4 @@
-import type { Check, CheckContext, CheckOutcome } from '../../engine/types.js';
+import type { Check, CheckContext, CheckOutcome, MessageData } from '../../engine/types.js';
 import { modelsOf } from '../../model/inventory.js';
 import { vsftpdOptionNumber } from '../../parsers/vsftpd/index.js';
 import type { EffectiveValue, VsftpdConfig, VsftpdValue } from '../../model/vsftpd.js';
@@ -287,24 +287,62 @@ export function judgeOptions(config: VsftpdConfig, params: OptionParams, brief?:
     location: locationOf(config, focusEv),
     evidence,
     assumptions: assumptions ?? NO_ASSUMPTIONS,
-    // Words only for a report that shows them.
-    lazyData: () => {
-      const values: string[] = [];
-      for (const c of expected) {
-        const ev = effectiveOf(config, c)!;
-        values.push(`${ev.option}=${displayValue(ev)}`);
-      }
-      return {
-        option: focusEv.option,
-        value: displayValue(focusEv),
-        expected: describeExpectation(focusCond, focusEv),
-        source: describeSource(focusEv),
-        flavor: config.flavor,
-        file: config.file,
-        values: values.join(', '),
-      };
-    },
+    // Words only for a report that shows them, and only those its message asks for.
+    data: new OptionWords(config, expected, focusEv, focusCond) as unknown as MessageData,
   };
+}
+
+/**
+ * The words of a judged file's message, each worked out only when the rule's template names
+ * it (formatMessage reads placeholders by name, so a getter runs only then): most templates
+ * use two or three of them, and `values` is a loop and a join. Nothing else is readable by
+ * name (private fields), so an unknown placeholder still shows as itself.
+ */
+class OptionWords {
+  readonly #config: VsftpdConfig;
+  readonly #expected: readonly CompiledCondition[];
+  readonly #focusEv: EffectiveValue;
+  readonly #focusCond: Condition;
+
+  constructor(config: VsftpdConfig, expected: readonly CompiledCondition[], focusEv: EffectiveValue, focusCond: Condition) {
+    this.#config = config;
+    this.#expected = expected;
+    this.#focusEv = focusEv;
+    this.#focusCond = focusCond;
+  }
+
+  get option(): string {
+    return this.#focusEv.option;
+  }
+
+  get value(): string {
+    return displayValue(this.#focusEv);
+  }
+
+  get expected(): string {
+    return describeExpectation(this.#focusCond, this.#focusEv);
+  }
+
+  get source(): string {
+    return describeSource(this.#focusEv);
+  }
+
+  get flavor(): string {
+    return this.#config.flavor;
+  }
+
+  get file(): string {
+    return this.#config.file;
+  }
+
+  get values(): string {
+    const values: string[] = [];
+    for (const c of this.#expected) {
+      const ev = effectiveOf(this.#config, c)!;
+      values.push(`${ev.option}=${displayValue(ev)}`);
+    }
+    return values.join(', ');
+  }
 }
 
 export const optionCheck: Check = {
