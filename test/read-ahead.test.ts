@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,24 @@ describe('read-ahead thread', () => {
       // The head and the files after the last whole chunk sent come unread: the caller reads them itself.
       const sent = Math.floor(failAfter / 64) * 64;
       expect(got.files.map((f) => f.prefetched !== undefined)).toEqual(got.files.map((_, i) => i >= HEAD && i < HEAD + sent));
+    }
+  });
+
+  it('sends files of every size, one larger than a chunk among them, byte for byte', async () => {
+    const sized = mkdtempSync(path.join(tmpdir(), 'ftps-audit-read-ahead-sizes-'));
+    try {
+      // Sizes around the chunk (1 MiB) and none at all; contents that tell the files apart.
+      const sizes = [0, 1, 4095, 4096, 300_000, 700_000, 1_048_576, 1_048_577, 2_500_000, 17, 0, 900_000];
+      sizes.forEach((n, i) => {
+        const body = Buffer.alloc(n);
+        for (let k = 0; k < n; k++) body[k] = (k * 31 + i * 7) & 0xff;
+        writeFileSync(path.join(sized, `f${String(i).padStart(2, '0')}.bin`), body);
+      });
+      const got = await readAll([sized], { maxFileBytes: 5 * 1024 * 1024, hostRoots: [sized], headFiles: 2 });
+      expect(got.files.map((f) => path.basename(f.absPath))).toEqual(sizes.map((_, i) => `f${String(i).padStart(2, '0')}.bin`));
+      for (const f of got.files.slice(2)) expect(Buffer.compare(Buffer.from(f.prefetched!.content!), readFileSync(f.absPath))).toBe(0);
+    } finally {
+      rmSync(sized, { recursive: true, force: true });
     }
   });
 

@@ -16,7 +16,9 @@ const { port, signal } = input;
 const chunksAhead = input.chunksAhead ?? MAX_CHUNKS_AHEAD;
 
 let files: SentFile[] = [];
-let contents: Buffer[] = [];
+// The chunk being filled: files are read straight into it (readCapped's room), one after
+// another, and it is sent (transferred) whole.
+let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
 let bytes = 0;
 let sent = 0;
 let lowered = false;
@@ -51,17 +53,20 @@ function flush(): void {
   while (Atomics.load(signal, POSTED) - Atomics.load(signal, TAKEN) >= chunksAhead) {
     Atomics.wait(signal, TAKEN, Atomics.load(signal, TAKEN), 1000);
   }
-  const buffer = new Uint8Array(bytes);
-  let at = 0;
-  for (const c of contents) {
-    buffer.set(c, at);
-    at += c.length;
-  }
-  post({ kind: 'files', files, bytes: buffer.buffer }, [buffer.buffer]);
+  post({ kind: 'files', files, bytes: chunk.buffer as ArrayBuffer }, [chunk.buffer as ArrayBuffer]);
   files = [];
-  contents = [];
+  chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
   bytes = 0;
   if (!lowered) lowerPriority();
+}
+
+/** Where the next file's `size` bytes go: the chunk's free part (a file larger than a chunk gets one of its own). */
+function room(size: number): Buffer {
+  if (bytes + size > chunk.length) {
+    flush();
+    if (size > chunk.length) chunk = Buffer.allocUnsafeSlow(size);
+  }
+  return chunk.subarray(bytes, bytes + size);
 }
 
 let skipped = 0;
@@ -73,15 +78,15 @@ function onFile(file: FoundFile): void {
     return;
   }
   if (input.failAfter !== undefined && sent >= input.failAfter) throw new Error('read-ahead stopped by a test (failAfter)');
-  const read = readCapped(file, input.maxFileBytes);
+  const read = readCapped(file, input.maxFileBytes, room);
   const sentFile: SentFile = { absPath: file.absPath, relPath: file.relPath, size: read.size, mode: read.mode, length: -1, hostKey: hostKeyOf(file.absPath, input.hostRoots) };
   if (read.diagnostic) sentFile.diagnostic = read.diagnostic;
   if (read.content) {
+    // At `bytes` in the chunk (room() put it there), however many were read.
     sentFile.length = read.content.length;
+    bytes += read.content.length;
     const { isText, wholeAscii, found } = sniff(file.relPath, read.content);
     sentFile.sniffed = { isText, wholeAscii, found };
-    contents.push(read.content);
-    bytes += read.content.length;
   }
   files.push(sentFile);
   sent += 1;

@@ -264,9 +264,10 @@ export interface ReadOutcome {
 /**
  * Reads at most maxBytes (+1 to detect overflow) through a file descriptor opened with
  * O_NONBLOCK and checked with fstat, so a file swapped for a FIFO after the walk cannot
- * block the scan.
+ * block the scan. room(size): where to read the bytes to (default: a buffer of their own;
+ * the read-ahead thread reads into the chunk it sends).
  */
-export function readCapped(file: FoundFile, maxBytes: number): ReadOutcome {
+export function readCapped(file: FoundFile, maxBytes: number, room: (size: number) => Buffer = Buffer.allocUnsafe): ReadOutcome {
   let fd: number | undefined;
   try {
     fd = openSync(file.absPath, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -284,7 +285,7 @@ export function readCapped(file: FoundFile, maxBytes: number): ReadOutcome {
         },
       };
     }
-    const buf = Buffer.allocUnsafe(st.size);
+    const buf = room(st.size);
     let off = 0;
     while (off < st.size) {
       const n = readSync(fd, buf, off, st.size - off, off);
