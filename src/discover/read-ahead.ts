@@ -7,6 +7,11 @@
  * they overlap with it: the main thread gets the files in walk order, read, a chunk at a
  * time, their bytes in one buffer per chunk that is moved (transferred), not copied.
  *
+ * The thread runs at the lowest priority once its first chunk is out (read-ahead-worker.ts):
+ * on two cores the main thread and V8's compiler and garbage-collector threads already
+ * keep both busy, and at normal priority the thread took as much wall time as it saved.
+ * The main thread walks the first files itself while the thread starts (HEAD_FILES).
+ *
  * The walk is the scan's own (walk.ts, same options), so the files, their order and the
  * diagnostics are the ones the main thread would have found. If the thread fails, the
  * main thread walks again itself and goes on after the files it already has, reading them
