@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTree } from '../bench/vsftpd-bench.js';
 import { sniff } from '../src/discover/classify.js';
@@ -21,6 +22,7 @@ import { batchesAsFound, planBatches, type StreamSettings } from '../src/pipelin
  * symlink into another host's etc/, one out of the tree, a FIFO, an empty file, and files
  * over the size cap.
  */
+const ROOT = path.resolve(import.meta.dirname, '..');
 let tree: string;
 const MAX_BYTES = 3000; // about half the generated configs are larger
 
@@ -115,6 +117,77 @@ describe('read-ahead thread', () => {
     }
   });
 
+  it('a thread that ends without a word costs time, never files, even with nothing else keeping node alive', () => {
+    // A child process: vitest's own handles would keep the event loop alive and hide an exit
+    // with the scan unfinished (exit code 13).
+    const dist = (p: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', p)).href);
+    const script = [
+      `const { ReadAhead } = await import(${dist('discover/read-ahead.js')});`,
+      `const { walk } = await import(${dist('discover/walk.js')});`,
+      `const tree = ${JSON.stringify(tree)};`,
+      `const ahead = ReadAhead.start([tree], { maxFileBytes: ${MAX_BYTES}, hostRoots: [tree], headFiles: 20, failAfter: 100, failHow: 'exit' });`,
+      'const got = [];',
+      'for (let f = await ahead.next(); f !== undefined; f = await ahead.next()) got.push(...f.map((x) => x.absPath));',
+      'ahead.stop();',
+      'const want = walk([tree]).files.map((x) => x.absPath);',
+      "process.stdout.write(JSON.stringify({ same: JSON.stringify(got) === JSON.stringify(want), n: got.length }));",
+    ].join('\n');
+    const r = spawnSync('node', ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ same: true, n: walk([tree]).files.length });
+  });
+
+  it('takes over from a thread that keeps it waiting, and from one that ends without a word', async () => {
+    const walked = walk([tree]);
+    for (const opts of [{ waitLimitMs: 0 }, { failAfter: 70, failHow: 'exit' as const }]) {
+      const got = await readAll([tree], { maxFileBytes: MAX_BYTES, hostRoots: [tree], headFiles: 10, ...opts });
+      expect(names(got.files)).toEqual(names(walked.files));
+      expect(got.diagnostics).toEqual(walked.diagnostics);
+    }
+  });
+
+  it('gives every file once when the tree changes under the head start, and says so', async () => {
+    const changing = mkdtempSync(path.join(tmpdir(), 'ftps-audit-read-ahead-change-'));
+    try {
+      generateTree(changing, 60);
+      const before = walk([changing]).files.map((f) => f.absPath);
+      // Changed right after the head is walked, long before the thread has started.
+      const ahead = ReadAhead.start([changing], { maxFileBytes: MAX_BYTES, hostRoots: [changing], headFiles: 10 })!;
+      const added = path.join(changing, 'site0', 'aaa', 'etc', 'vsftpd.conf');
+      mkdirSync(path.dirname(added), { recursive: true });
+      writeFileSync(added, 'listen=YES\n');
+      rmSync(before[3]!);
+      const got: string[] = [];
+      try {
+        for (let f = await ahead.next(); f !== undefined; f = await ahead.next()) got.push(...f.map((x) => x.absPath));
+      } finally {
+        ahead.stop();
+      }
+      // The head (deleted file included: it was given before it went), then the rest, each once.
+      expect(new Set(got).size).toBe(got.length);
+      expect(new Set(got)).toEqual(new Set([...before, added]));
+      expect(ahead.diagnostics.map((d) => d.code)).toContain('discover/tree-changed');
+    } finally {
+      rmSync(changing, { recursive: true, force: true });
+    }
+  });
+
+  it('starts no thread for a tree of exactly its head start, and one for a file more', async () => {
+    const small = path.join(tree, 'gen', 'site1');
+    const n = walk([small]).files.length;
+    for (const [headFiles, thread] of [[n, false], [n - 1, true]] as const) {
+      const ahead = ReadAhead.start([small], { maxFileBytes: MAX_BYTES, hostRoots: [small], headFiles })!;
+      try {
+        expect(ahead.postedChunks() >= 0).toBe(thread);
+        let files = 0;
+        for (let f = await ahead.next(); f !== undefined; f = await ahead.next()) files += f.length;
+        expect(files).toBe(n);
+      } finally {
+        ahead.stop();
+      }
+    }
+  });
+
   it('walks a tree no larger than its head start alone, with no thread', async () => {
     const small = path.join(tree, 'gen', 'site1');
     const walked = walk([small]);
@@ -190,6 +263,16 @@ describe('batches cut as the files come', () => {
       }
     }
     expect(streamedCuts).toBeGreaterThan(5);
+  });
+
+  it('lets read-ahead bytes go beyond 64 MiB while it cannot cut before the end', async () => {
+    const big = Buffer.alloc(40 << 20);
+    const file = (name: string): FoundFile => ({ absPath: `/r/${name}`, relPath: name, prefetched: { content: big, size: big.length, mode: 0o100644 } });
+    const files = [file('a'), file('b'), file('c')];
+    // Several roots: nothing is cut before the end.
+    const out: FoundFile[][] = [];
+    for await (const b of batchesAsFound(feeder(files, [1]), ['/r', '/s'], 2)) out.push(b);
+    expect(out.flat().map((f) => f.prefetched !== undefined)).toEqual([true, false, false]);
   });
 
   it('cuts before the walk is over when the hosts allow it', async () => {

@@ -12,7 +12,11 @@ export const TAKEN = 1;
 /** A chunk is sent at this many files or bytes, whichever comes first. */
 export const CHUNK_FILES = 64;
 export const CHUNK_BYTES = 1 << 20;
-/** Chunks sent and not yet taken before the thread waits: bounds memory (about 64 MiB at most). */
+/**
+ * Chunks sent and not yet taken before the thread waits, which bounds the memory they hold:
+ * 64 chunks of 64 files, each chunk 1 MiB (a file larger than that makes a chunk of its own
+ * size, up to --max-file-size).
+ */
 export const MAX_CHUNKS_AHEAD = 64;
 
 export interface ReadAheadInput {
@@ -21,15 +25,17 @@ export interface ReadAheadInput {
   maxFileBytes: number;
   /** The roots host keys are counted from (ScanSettings.roots). */
   hostRoots: string[];
-  /** The first files of the walk, which the main thread has already: not sent. */
-  skip: number;
-  /** The path of the last of them: if the thread's walk finds another there, the tree changed and it fails. */
-  lastSkipped: string;
+  /**
+   * The paths of the first files of the walk, which the main thread has already: not sent.
+   * If the thread's walk starts with any other files, the tree changed and it fails.
+   */
+  head: string[];
   port: MessagePort;
   /** Int32Array over a SharedArrayBuffer: [POSTED, TAKEN]. */
   signal: Int32Array;
-  /** Tests only: the thread fails after sending this many files. */
+  /** Tests only: the thread fails after sending this many files (by throwing, or by ending without a word). */
   failAfter?: number;
+  failHow?: 'throw' | 'exit';
   /** Tests only: MAX_CHUNKS_AHEAD instead. */
   chunksAhead?: number;
 }
@@ -47,5 +53,5 @@ export interface SentFile {
   diagnostic?: Diagnostic;
 }
 
-export type ReadAheadMessage = { kind: 'files'; files: SentFile[]; bytes: ArrayBuffer } | { kind: 'end'; diagnostics: Diagnostic[] } | { kind: 'failed'; message: string };
+export type ReadAheadMessage = { kind: 'files'; files: SentFile[]; bytes: ArrayBuffer } | { kind: 'end'; diagnostics: Diagnostic[] } | { kind: 'failed'; message: string; treeChanged: boolean };
 

@@ -13,9 +13,12 @@
  * The main thread walks the first files itself while the thread starts (HEAD_FILES).
  *
  * The walk is the scan's own (walk.ts, same options), so the files, their order and the
- * diagnostics are the ones the main thread would have found. If the thread fails, the
- * main thread walks again itself and goes on after the files it already has, reading them
- * itself, so a failure costs time, never results.
+ * diagnostics are the ones the main thread would have found. If the thread fails, ends, or
+ * keeps the main thread waiting too long (a busy machine may give a nice-19 thread next to
+ * nothing), the main thread stops it, walks again itself and goes on with the files it has
+ * not had yet, reading them itself: that costs time, never results. Only a tree that changes
+ * while it is scanned can then differ from one walk (said in a diagnostic when the thread
+ * saw it change).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +40,10 @@ export interface ReadAheadOptions {
   headFiles?: number;
   /** Tests only: see ReadAheadInput. */
   failAfter?: number;
+  failHow?: 'throw' | 'exit';
   chunksAhead?: number;
+  /** Tests only: WAIT_LIMIT_MS instead. */
+  waitLimitMs?: number;
 }
 
 /** Atomics.waitAsync (Node ≥ 16; TypeScript's lib has it only from ES2024). */
@@ -48,7 +54,16 @@ interface Thread {
   worker: Worker;
   port: MessagePort;
   signal: Int32Array;
+  /** Settles when the thread has ended (for whatever reason). */
+  exited: Promise<void>;
 }
+
+/**
+ * Waiting for the thread longer than this in all, the main thread takes over. A scan of
+ * 10,000 files waits 0-100 ms; a thread that gets no CPU (a busy machine, nice 19) would
+ * make it wait for good.
+ */
+const WAIT_LIMIT_MS = 500;
 
 /**
  * Files the main thread walks itself (not reads: the batch does) while the thread starts,
@@ -60,21 +75,23 @@ const HEAD_FILES = 256;
 export class ReadAhead {
   /** The walk's diagnostics, once next() has said the walk is over. */
   diagnostics: Diagnostic[] = [];
-  private delivered = 0;
+  /** The paths of the files given so far (after a failure, the rest are the others). */
+  private readonly deliveredPaths: string[] = [];
   private done = false;
   private gone = false;
+  private waitedMs = 0;
 
   private constructor(
     private head: FoundFile[] | undefined,
     private readonly thread: Thread | undefined,
     private readonly roots: string[],
     private readonly cwd: string,
+    private readonly waitLimitMs: number,
   ) {
     if (!thread) return;
-    // Kept referenced: an Atomics.waitAsync does not keep the event loop alive, the thread
-    // does. The caller stops it when done (stop()).
+    // The thread is kept referenced (the caller stops it when done: stop()).
     thread.worker.on('error', () => undefined); // seen as `gone`: the main thread walks itself
-    thread.worker.on('exit', () => {
+    void thread.exited.then(() => {
       this.gone = true;
     });
   }
@@ -86,12 +103,16 @@ export class ReadAhead {
   static start(roots: string[], opts: ReadAheadOptions): ReadAhead | undefined {
     if (!existsSync(READ_AHEAD_SCRIPT)) return undefined;
     const cwd = opts.cwd ?? process.cwd();
-    const head = walk(roots, { cwd, stopAfter: opts.headFiles ?? HEAD_FILES });
-    if (!head.stopped) {
-      const whole = new ReadAhead(head.files, undefined, roots, cwd);
-      whole.diagnostics = head.diagnostics;
+    const headFiles = opts.headFiles ?? HEAD_FILES;
+    const waitLimitMs = opts.waitLimitMs ?? WAIT_LIMIT_MS;
+    // One file more than the head: only a tree with files after the head gets a thread.
+    const walked = walk(roots, { cwd, stopAfter: headFiles + 1 });
+    if (!walked.stopped) {
+      const whole = new ReadAhead(walked.files, undefined, roots, cwd, waitLimitMs);
+      whole.diagnostics = walked.diagnostics;
       return whole;
     }
+    const head = walked.files.slice(0, headFiles);
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(8));
     const input: ReadAheadInput = {
@@ -99,15 +120,16 @@ export class ReadAhead {
       cwd,
       maxFileBytes: opts.maxFileBytes,
       hostRoots: opts.hostRoots,
-      skip: head.files.length,
-      lastSkipped: head.files[head.files.length - 1]!.absPath,
+      head: head.map((f) => f.absPath),
       port: port2,
       signal,
       failAfter: opts.failAfter,
+      failHow: opts.failHow,
       chunksAhead: opts.chunksAhead,
     };
     const worker = new Worker(READ_AHEAD_SCRIPT, { workerData: input, transferList: [port2] });
-    return new ReadAhead(head.files, { worker, port: port1, signal }, roots, cwd);
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    return new ReadAhead(head, { worker, port: port1, signal, exited }, roots, cwd, waitLimitMs);
   }
 
   /**
@@ -118,8 +140,8 @@ export class ReadAhead {
     if (this.head) {
       const head = this.head;
       this.head = undefined;
-      this.delivered += head.length;
       if (!this.thread) this.done = true;
+      else for (const f of head) this.deliveredPaths.push(f.absPath);
       return head;
     }
     const thread = this.thread;
@@ -133,12 +155,20 @@ export class ReadAhead {
         Atomics.notify(thread.signal, TAKEN);
         const files = this.take(got.message);
         if (files) return files;
-      } else if (wasGone) {
-        return this.walkHere();
+      } else if (wasGone || this.waitedMs > this.waitLimitMs) {
+        return this.walkHere(false);
       } else {
-        // Lets the event loop run meanwhile, so the thread's exit is seen.
+        // Until a chunk comes, the thread ends, or 100 ms pass. The timer also keeps the event
+        // loop alive: a pending Atomics.waitAsync does not, and a thread that ended without a
+        // word would otherwise end the process with this scan unfinished.
+        const since = performance.now();
         const wait = waitAsync(thread.signal, POSTED, posted, 100);
-        if (wait.async) await wait.value;
+        if (wait.async) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([wait.value, thread.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, 100)))]);
+          clearTimeout(timer);
+        }
+        this.waitedMs += performance.now() - since;
       }
     }
     return undefined;
@@ -162,7 +192,7 @@ export class ReadAhead {
       this.done = true;
       return undefined;
     }
-    if (message.kind === 'failed') return this.walkHere();
+    if (message.kind === 'failed') return this.walkHere(message.treeChanged);
     const files: FoundFile[] = new Array(message.files.length);
     let at = 0;
     for (let i = 0; i < message.files.length; i++) {
@@ -171,16 +201,27 @@ export class ReadAhead {
       if (f.length > 0) at += f.length;
       files[i] = { absPath: f.absPath, relPath: f.relPath, prefetched: { content, size: f.size, mode: f.mode, diagnostic: f.diagnostic, sniffed: f.sniffed }, hostKey: f.hostKey };
     }
-    this.delivered += files.length;
+    for (const f of files) this.deliveredPaths.push(f.absPath);
     return files;
   }
 
-  /** The thread failed: the walk again, here, and the files after those already given (unread). */
-  private walkHere(): FoundFile[] {
+  /**
+   * The thread is of no more use: the walk again, here, and the files it finds that were not
+   * given yet, unread (the caller reads them). treeChanged: the thread saw the tree change.
+   */
+  private walkHere(treeChanged: boolean): FoundFile[] {
     this.stop();
     const walked = walk(this.roots, { cwd: this.cwd });
     this.diagnostics = walked.diagnostics;
+    if (treeChanged) {
+      this.diagnostics.push({
+        level: 'warning',
+        code: 'discover/tree-changed',
+        message: 'files were added or removed while the tree was scanned; a file added meanwhile may be judged apart from the rest of its host',
+      });
+    }
     this.done = true;
-    return walked.files.slice(this.delivered);
+    const given = new Set(this.deliveredPaths);
+    return walked.files.filter((f) => !given.has(f.absPath));
   }
 }

@@ -158,7 +158,7 @@ export interface JudgeFilesContext {
   artifactHashes?: boolean;
   /**
    * Judge hosts that hold only vsftpd configs in groups of about this many files (default:
-   * all in one). Smaller groups are faster but change the order of results across files,
+   * all in one). Groups smaller than all change the order of results across files,
    * so only a report that sorts them itself (the streamed text) asks for it.
    */
   loneGroupFiles?: number;

@@ -107,7 +107,8 @@ export function planBatches(files: readonly FoundFile[], roots: readonly string[
  * host, and planBatches cuts at the first such end at or after `size` files. Files outside any
  * `etc` (host '') can come anywhere, and under several roots one host's key can come again
  * under the next root: from such a file on, or with several roots, nothing is cut before
- * the walk is over, and the rest is planBatches' own work.
+ * the walk is over, and the rest is planBatches' own work. Files held that long keep their
+ * bytes only up to LOOSE_HOLD_BYTES in all; the rest are read again when judged.
  */
 export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefined>, roots: readonly string[], size: number): AsyncGenerator<FoundFile[]> {
   const contiguous = roots.length === 1;
@@ -116,11 +117,15 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
   let checked = 0; // cuts after pending[0 .. checked) are decided
   let loose = !contiguous; // a file of host '' is pending, or several roots: cut at the end only
   let given = 0;
+  // Bytes of pending files read ahead, counted once nothing can be cut before the end.
+  let held = 0;
+  let holding = false;
   for (let got = await next(); got !== undefined; got = await next()) {
     for (const f of got) {
       pending.push(f);
       keys.push(f.hostKey ?? hostKeyOf(f.absPath, roots));
     }
+    if (holding) held = letGoBeyond(got, held);
     let start = 0;
     // A cut after i needs the key of file i + 1.
     for (; !loose && checked + 1 < pending.length; checked++) {
@@ -137,8 +142,30 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
       keys = keys.slice(start);
       checked -= start;
     }
+    // Just turned loose: what is pending now is held until the end.
+    if (loose && !holding) {
+      holding = true;
+      held = letGoBeyond(pending, 0);
+    }
   }
   if (pending.length > 0 || given === 0) yield* planBatches(pending, roots, size);
+}
+
+/**
+ * Bytes of read-ahead files batchesAsFound holds at most while it cannot cut before the walk
+ * is over (a file outside any etc/, several roots): beyond them a file lets its bytes go and
+ * is read again when its batch is judged, as without the read-ahead thread.
+ */
+const LOOSE_HOLD_BYTES = 64 << 20;
+
+/** Lets the read-ahead bytes of `files` go once `held` (and theirs) pass LOOSE_HOLD_BYTES; the new total. */
+function letGoBeyond(files: readonly FoundFile[], held: number): number {
+  for (const f of files) {
+    const n = f.prefetched?.content?.length ?? 0;
+    if (held + n > LOOSE_HOLD_BYTES) f.prefetched = undefined;
+    else held += n;
+  }
+  return held;
 }
 
 /**
