@@ -117,7 +117,8 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
   let checked = 0; // cuts after pending[0 .. checked) are decided
   let loose = !contiguous; // a file of host '' is pending, or several roots: cut at the end only
   let given = 0;
-  // Bytes of pending files read ahead, counted once nothing can be cut before the end.
+  // Bytes of pending files read ahead, counted once nothing can be cut before the end
+  // (holding: the files pending then are counted already, later ones as they come).
   let held = 0;
   let holding = false;
   for (let got = await next(); got !== undefined; got = await next()) {
@@ -125,7 +126,6 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
       pending.push(f);
       keys.push(f.hostKey ?? hostKeyOf(f.absPath, roots));
     }
-    if (holding) held = letGoBeyond(got, held);
     let start = 0;
     // A cut after i needs the key of file i + 1.
     for (; !loose && checked + 1 < pending.length; checked++) {
@@ -142,10 +142,9 @@ export async function* batchesAsFound(next: () => Promise<FoundFile[] | undefine
       keys = keys.slice(start);
       checked -= start;
     }
-    // Just turned loose: what is pending now is held until the end.
-    if (loose && !holding) {
+    if (loose) {
+      held = letGoBeyond(holding ? got : pending, held);
       holding = true;
-      held = letGoBeyond(pending, 0);
     }
   }
   if (pending.length > 0 || given === 0) yield* planBatches(pending, roots, size);
