@@ -54,8 +54,8 @@ export function splitByHost(inv: Inventory, loneGroupFiles = Infinity, knownHost
   }
   // Hosts with nothing but vsftpd configs have nothing to cross-pair (vsftpd rules judge
   // each file alone): judge them together, so a tree of thousands of hosts does not run
-  // every rule once per host; in groups of about loneGroupFiles configs (whole hosts), so
-  // what a rule reads of each file is still in the CPU cache when the next rule reads it.
+  // every rule once per host; in groups of about loneGroupFiles configs (whole hosts), so a
+  // caller can bound how much is alive at a time (the streamed text scan: one batch).
   const alone: Inventory[] = [];
   const lones: Inventory[] = [];
   let lone: { artifacts: Inventory['artifacts']; vsftpd: NonNullable<Inventory['models']['vsftpd']> } | undefined;
